@@ -1,0 +1,168 @@
+"""Commands: what members, auditors, the Secretariat and the system ask a certification to do.
+
+Each carries its actor; malformed input (a blank reason, a bad country code) fails validation
+before the domain sees it.
+"""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from domain.actors import Actor
+from domain.audits import AuditType, Finding
+from domain.firms import AuditFirm
+from domain.scope import ExternalCertification, Facility, StandardRef
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    actor: Actor
+
+
+class Apply(_Command):
+    type: Literal["apply"] = "apply"
+    member_id: Identifier
+    member_name: Identifier
+    entity_name: Identifier
+    standard: StandardRef
+    facilities: tuple[Facility, ...] = Field(min_length=1)
+    external_certifications: tuple[ExternalCertification, ...] = ()
+
+    @model_validator(mode="after")
+    def _facility_ids_unique(self) -> "Apply":
+        ids = [f.facility_id for f in self.facilities]
+        if len(ids) != len(set(ids)):
+            raise ValueError("facility ids must be unique")
+        return self
+
+
+class AcceptApplication(_Command):
+    type: Literal["accept-application"] = "accept-application"
+
+
+class RejectApplication(_Command):
+    type: Literal["reject-application"] = "reject-application"
+    reason: Reason
+
+
+class SubmitSelfAssessment(_Command):
+    type: Literal["submit-self-assessment"] = "submit-self-assessment"
+    summary: Reason
+
+
+class AssignAuditFirm(_Command):
+    type: Literal["assign-audit-firm"] = "assign-audit-firm"
+    firm: AuditFirm
+
+
+class PlanAudit(_Command):
+    type: Literal["plan-audit"] = "plan-audit"
+    audit_id: Identifier
+    audit_type: AuditType
+    starts_on: date
+    ends_on: date
+    lead_auditor: Identifier
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "PlanAudit":
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class StartAudit(_Command):
+    type: Literal["start-audit"] = "start-audit"
+    audit_id: Identifier
+
+
+class RecordFindings(_Command):
+    type: Literal["record-findings"] = "record-findings"
+    audit_id: Identifier
+    findings: tuple[Finding, ...] = Field(min_length=1)
+
+
+class SubmitReport(_Command):
+    type: Literal["submit-report"] = "submit-report"
+    audit_id: Identifier
+    on_site_ended_on: date
+    summary: Reason
+
+
+class AcceptReport(_Command):
+    type: Literal["accept-report"] = "accept-report"
+    audit_id: Identifier
+
+
+class ReturnReport(_Command):
+    type: Literal["return-report"] = "return-report"
+    audit_id: Identifier
+    reason: Reason
+
+
+class SubmitCorrectiveActionPlan(_Command):
+    type: Literal["submit-cap"] = "submit-cap"
+    nc_id: Identifier
+    plan: Reason
+
+
+class CloseNonConformity(_Command):
+    type: Literal["close-nc"] = "close-nc"
+    nc_id: Identifier
+    verification: Reason
+
+
+class Suspend(_Command):
+    type: Literal["suspend"] = "suspend"
+    reason: Reason
+
+
+class Reinstate(_Command):
+    type: Literal["reinstate"] = "reinstate"
+    reason: Reason
+
+
+class Withdraw(_Command):
+    type: Literal["withdraw"] = "withdraw"
+    reason: Reason
+
+
+class ExtendDeadline(_Command):
+    type: Literal["extend-deadline"] = "extend-deadline"
+    deadline_id: Identifier
+    new_due: date
+    reason: Reason
+
+
+class RecordMissedDeadline(_Command):
+    """Given by the workflow's own timer, never by a person."""
+
+    type: Literal["record-missed-deadline"] = "record-missed-deadline"
+    deadline_id: Identifier
+
+
+Command = Annotated[
+    Apply
+    | AcceptApplication
+    | RejectApplication
+    | SubmitSelfAssessment
+    | AssignAuditFirm
+    | PlanAudit
+    | StartAudit
+    | RecordFindings
+    | SubmitReport
+    | AcceptReport
+    | ReturnReport
+    | SubmitCorrectiveActionPlan
+    | CloseNonConformity
+    | Suspend
+    | Reinstate
+    | Withdraw
+    | ExtendDeadline
+    | RecordMissedDeadline,
+    Field(discriminator="type"),
+]

@@ -1,0 +1,78 @@
+"""Deadlines: what is due, by whom, when; and when the workflow must next wake for them.
+
+A deadline is met by the step it waits for, missed the day after its due date. Reminders go
+out at the policy's offsets before it.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class DeadlineKind(StrEnum):
+    REPORT = "report"
+    CAP = "cap"
+    MAJOR_CLOSURE = "major-closure"
+    MAJOR_VERIFICATION = "major-verification"
+    SURVEILLANCE = "surveillance"
+    RECERTIFICATION = "recertification"
+    EXPIRY = "expiry"
+    SUSPENSION_LIMIT = "suspension-limit"
+
+
+class Party(StrEnum):
+    """Whose move it is."""
+
+    MEMBER = "member"
+    AUDIT_FIRM = "audit-firm"
+    SECRETARIAT = "secretariat"
+
+
+class Consequence(StrEnum):
+    """What the policy does when a deadline passes unmet (every miss also escalates)."""
+
+    ESCALATE = "escalate"
+    SUSPEND = "suspend"
+    EXPIRE = "expire"
+    WITHDRAW = "withdraw"
+    REFUSE = "refuse"
+
+
+class Deadline(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    deadline_id: str
+    kind: DeadlineKind
+    due: date
+    owner: Party
+    opens: date | None = None
+    subject: str | None = None
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def missed_at(deadline: Deadline) -> datetime:
+    """The due date is the last day to meet it."""
+    return start_of(deadline.due + timedelta(days=1))
+
+
+class Reminder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    deadline: Deadline
+    days_before: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.deadline.deadline_id}@{self.deadline.due.isoformat()}-{self.days_before}d"
+
+    @property
+    def at(self) -> datetime:
+        return start_of(self.deadline.due - timedelta(days=self.days_before))
+
+
+def reminders(deadlines: tuple[Deadline, ...], days_before: tuple[int, ...]) -> list[Reminder]:
+    return [Reminder(deadline=d, days_before=n) for d in deadlines for n in days_before]

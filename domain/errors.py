@@ -1,0 +1,18 @@
+"""Domain errors: every refusal names the rule that refused it."""
+
+
+class DomainError(Exception):
+    """A command refused by the domain; nothing is recorded."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.rule = rule
+        self.message = message
+
+
+class RuleViolation(DomainError):
+    """The command breaks a lifecycle rule (out of order, late, inconsistent data)."""
+
+
+class NotPermitted(DomainError):
+    """The actor's role or organisation may not give this command."""

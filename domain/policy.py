@@ -1,0 +1,120 @@
+"""Per-scheme policy: every number and outcome rule of a certification programme, as data.
+
+The engine reads these; workflow code holds no literal durations or thresholds. A policy is
+pinned into the application event by id, so a lifecycle keeps the rules it started under.
+"""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.deadlines import Consequence, DeadlineKind
+from domain.periods import Period
+from domain.scope import Activity
+
+
+class MajorNcOutcome(StrEnum):
+    PROVISIONAL = "provisional"
+    """Grant a provisional certificate (once) that a certification audit must make full."""
+    DEFER_UNTIL_VERIFIED = "defer-until-verified"
+    """Hold the decision until every major NC is verified closed."""
+
+
+class SurveillanceSlot(BaseModel):
+    """A surveillance audit window, counted from the start of the certificate's cycle."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opens_after: Period
+    due_after: Period
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    policy_id: str
+    scheme: str
+    standards: tuple[str, ...]
+    full_validity: Period
+    provisional_validity: Period | None
+    major_nc_outcome: MajorNcOutcome
+    max_major_ncs: int = Field(ge=0, description="more majors than this: no certificate")
+    major_verification_within: Period | None
+    cap_due_after_audit: Period
+    major_closure_within: Period
+    report_due_after_audit: Period
+    plan_lead_time_high_risk: Period
+    high_risk_activities: frozenset[Activity]
+    surveillance: tuple[SurveillanceSlot, ...]
+    recertification_due_before_expiry: Period
+    max_suspension: Period
+    reminder_days_before: tuple[int, ...]
+    consequences: dict[DeadlineKind, Consequence]
+
+    def consequence_of(self, kind: DeadlineKind) -> Consequence:
+        return self.consequences.get(kind, Consequence.ESCALATE)
+
+
+_CONSEQUENCES = {
+    DeadlineKind.SURVEILLANCE: Consequence.SUSPEND,
+    DeadlineKind.EXPIRY: Consequence.EXPIRE,
+    DeadlineKind.SUSPENSION_LIMIT: Consequence.WITHDRAW,
+    DeadlineKind.MAJOR_VERIFICATION: Consequence.REFUSE,
+}
+
+ASI = Policy(
+    policy_id="asi-2022",
+    scheme="ASI",
+    standards=("ASI-PS", "ASI-CoC"),
+    full_validity=Period(months=36),
+    provisional_validity=Period(months=12),
+    major_nc_outcome=MajorNcOutcome.PROVISIONAL,
+    max_major_ncs=3,
+    major_verification_within=None,
+    cap_due_after_audit=Period(months=1),
+    major_closure_within=Period(months=12),
+    report_due_after_audit=Period(days=60),
+    plan_lead_time_high_risk=Period.of_weeks(6),
+    high_risk_activities=frozenset(
+        {Activity.BAUXITE_MINING, Activity.ALUMINA_REFINING, Activity.SMELTING}
+    ),
+    surveillance=(SurveillanceSlot(opens_after=Period(months=15), due_after=Period(months=21)),),
+    recertification_due_before_expiry=Period(months=3),
+    max_suspension=Period(months=6),
+    reminder_days_before=(30, 7, 1),
+    consequences=_CONSEQUENCES,
+)
+
+ISO_17021 = Policy(
+    policy_id="iso-17021-1",
+    scheme="ISO/IEC 17021-1",
+    standards=("ISO-9001", "ISO-14001", "ISO-45001"),
+    full_validity=Period(months=36),
+    provisional_validity=None,
+    major_nc_outcome=MajorNcOutcome.DEFER_UNTIL_VERIFIED,
+    max_major_ncs=3,
+    major_verification_within=Period(months=6),
+    cap_due_after_audit=Period(months=1),
+    major_closure_within=Period(months=6),
+    report_due_after_audit=Period(days=30),
+    plan_lead_time_high_risk=Period(days=0),
+    high_risk_activities=frozenset(),
+    surveillance=(
+        SurveillanceSlot(opens_after=Period(months=9), due_after=Period(months=12)),
+        SurveillanceSlot(opens_after=Period(months=21), due_after=Period(months=24)),
+    ),
+    recertification_due_before_expiry=Period(months=3),
+    max_suspension=Period(months=6),
+    reminder_days_before=(30, 7, 1),
+    consequences=_CONSEQUENCES,
+)
+
+POLICIES: dict[str, Policy] = {p.policy_id: p for p in (ASI, ISO_17021)}
+
+
+def policy_by_id(policy_id: str) -> Policy:
+    return POLICIES[policy_id]
+
+
+def policy_for_standard(standard_code: str) -> Policy | None:
+    return next((p for p in POLICIES.values() if standard_code in p.standards), None)

@@ -1,0 +1,1 @@
+"""The lifecycle rules, one module per area; `domain.decide` dispatches to them."""
