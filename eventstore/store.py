@@ -1,0 +1,133 @@
+"""EventStore: append with optimistic concurrency and idempotency, read by stream or position."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import Integer, Row, Text, Uuid, column, func, insert, select, values
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from eventstore.records import AppendResult, ConcurrencyError, NewEvent, RecordedEvent
+from eventstore.schema import events
+
+_INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
+
+
+class DuplicateEventError(Exception):
+    """An event id is already stored somewhere else than the append it came with."""
+
+
+class EventStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def append(
+        self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
+    ) -> AppendResult:
+        """Append in one transaction, if the stream is at `expected_version`.
+
+        A retry of an append that already committed (same event ids) stores nothing and
+        reports `duplicate=True`; any other mismatch raises ConcurrencyError."""
+        if not new_events:
+            raise ValueError("append needs at least one event")
+        try:
+            async with self._engine.begin() as conn:
+                rows = (await conn.execute(_guarded_insert(stream_id, expected_version, new_events))).all()
+        except IntegrityError:
+            rows = []
+        if rows:
+            positions = tuple(r.global_position for r in sorted(rows, key=lambda r: r.version))
+            return AppendResult(stream_id, expected_version + len(new_events), positions)
+        return await self._refused(stream_id, expected_version, new_events)
+
+    async def _refused(
+        self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
+    ) -> AppendResult:
+        ids = [e.event_id for e in new_events]
+        async with self._engine.connect() as conn:
+            stored = (
+                await conn.execute(
+                    select(events.c.stream_id, events.c.version, events.c.global_position)
+                    .where(events.c.event_id.in_(ids))
+                    .order_by(events.c.version)
+                )
+            ).all()
+            actual = await conn.scalar(_current_version(stream_id))
+        same_place = [(stream_id, expected_version + i) for i in range(1, len(ids) + 1)]
+        if [(r.stream_id, r.version) for r in stored] == same_place:
+            return AppendResult(
+                stream_id, stored[-1].version, tuple(r.global_position for r in stored), duplicate=True
+            )
+        if stored:
+            raise DuplicateEventError(
+                f"{len(stored)} of {len(ids)} event ids are already stored, not as this append's"
+                f" versions {expected_version + 1}..{expected_version + len(ids)} of {stream_id}"
+            )
+        raise ConcurrencyError(stream_id, expected_version, actual or 0)
+
+    async def stream_version(self, stream_id: str) -> int:
+        async with self._engine.connect() as conn:
+            return await conn.scalar(_current_version(stream_id)) or 0
+
+    async def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
+        query = (
+            select(events)
+            .where(events.c.stream_id == stream_id, events.c.version > after_version)
+            .order_by(events.c.version)
+        )
+        async with self._engine.connect() as conn:
+            return [_recorded(r) for r in await conn.execute(query)]
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        """One page of the whole log in global order. Positions can commit out of order:
+        a reader that must not skip one (a projector) needs a snapshot horizon too."""
+        query = (
+            select(events)
+            .where(events.c.global_position > after_position)
+            .order_by(events.c.global_position)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            return [_recorded(r) for r in await conn.execute(query)]
+
+
+def _current_version(stream_id: str):  # type: ignore[no-untyped-def]
+    return select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
+
+
+def _guarded_insert(stream_id: str, expected_version: int, new_events: Sequence[NewEvent]):  # type: ignore[no-untyped-def]
+    """One statement: insert the rows only if the stream is still at the expected version.
+    The unique (stream_id, version) constraint settles concurrent writers that both pass."""
+    source = values(
+        column("stream_id", Text),
+        column("version", Integer),
+        column("event_id", Uuid),
+        column("event_type", Text),
+        column("data", JSONB),
+        column("metadata", JSONB),
+        name="new_events",
+    ).data(
+        [
+            (stream_id, expected_version + i, e.event_id, e.event_type, e.data, e.metadata)
+            for i, e in enumerate(new_events, start=1)
+        ]
+    )
+    guard = _current_version(stream_id).scalar_subquery() == expected_version
+    return (
+        insert(events)
+        .from_select(list(_INSERTED), select(source).where(guard))
+        .returning(events.c.global_position, events.c.version)
+    )
+
+
+def _recorded(row: Row) -> RecordedEvent:
+    return RecordedEvent(
+        global_position=row.global_position,
+        stream_id=row.stream_id,
+        version=row.version,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        data=row.data,
+        metadata=row.metadata,
+        recorded_at=row.recorded_at,
+    )
