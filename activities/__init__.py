@@ -1,0 +1,1 @@
+"""The only I/O a certification workflow does: append its events, deliver notifications."""

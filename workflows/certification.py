@@ -1,0 +1,188 @@
+"""CertificationWorkflow: a certification's whole life as one durable workflow.
+
+Commands arrive as the `execute` Update, whose validator runs `decide`, so a refused command
+never enters history. Accepted events are appended by an activity with deterministic ids and
+then evolved into state. Every deadline is a durable timer; a missed one is recorded and its
+policy consequence applied. The run continues as new at each new certificate cycle and when
+its history grows past a bound.
+"""
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    import structlog
+
+    from activities.events import AppendEventsInput, AppendEventsOutput
+    from activities.notifications import Notification
+    from domain import commands as cmd
+    from domain.actors import SYSTEM, Role
+    from domain.decide import decide
+    from domain.errors import DomainError, NotPermitted
+    from domain.events import Event
+    from domain.evolve import evolve
+    from domain.policy import policy_by_id
+    from domain.state import CertificationState
+    from workflows.alarms import due_alarms, next_alarm
+    from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
+    from workflows.notices import escalation_notice, reminder_notice
+
+_log = structlog.get_logger("certflow.workflow")
+
+_ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200),
+    maximum_interval=timedelta(seconds=10),
+    non_retryable_error_types=["ConcurrencyError", "DuplicateEventError"],
+)
+
+
+def refusal(error: DomainError) -> ApplicationError:
+    """How a domain refusal crosses Temporal: its rule as the error type."""
+    kind = "NotPermitted" if isinstance(error, NotPermitted) else "RuleViolation"
+    return ApplicationError(error.message, {"rule": error.rule, "kind": kind}, type=kind, non_retryable=True)
+
+
+@workflow.defn(name="Certification")
+class CertificationWorkflow:
+    @workflow.init
+    def __init__(self, params: CertificationParams) -> None:
+        self._params = params
+        self._state = params.state or CertificationState(certification_id=params.certification_id)
+        self._cycle_at_start = self._cycle()
+        self._reminders_sent = set(params.reminders_sent)
+        self._lock = asyncio.Lock()
+        self._changed = False
+
+    @workflow.run
+    async def run(self, params: CertificationParams) -> CertificationState:
+        while True:
+            await self._handle_due_alarms()
+            if self._state.is_terminal or self._should_continue_as_new():
+                break
+            await self._sleep_until_next_alarm()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._state.is_terminal:
+            self._log("certification ended", phase=self._state.phase)
+            return self._state
+        self._log("continuing as new", history_length=workflow.info().get_current_history_length())
+        workflow.continue_as_new(self._carry_over())
+
+    @workflow.query
+    def state(self) -> CertificationState:
+        return self._state
+
+    @workflow.update
+    async def execute(self, request: CommandRequest) -> CommandOutcome:
+        async with self._lock:
+            # State may have moved since the validator ran (another update, a timer).
+            events = self._decide(request.command)
+            update = workflow.current_update_info()
+            await self._record(events, command_id=update.id if update else workflow.uuid4().hex)
+        return CommandOutcome(version=self._state.version, events=events, state=self._state)
+
+    @execute.validator
+    def _validate(self, request: CommandRequest) -> None:
+        self._decide(request.command)
+
+    def _decide(self, command: cmd.Command) -> list[Event]:
+        if command.actor.role == Role.SYSTEM:
+            raise refusal(NotPermitted("access.system-only", "system commands come from the workflow itself"))
+        try:
+            return decide(self._state, command, workflow.now())
+        except DomainError as error:
+            raise refusal(error) from None
+
+    async def _record(self, events: list[Event], command_id: str) -> None:
+        request = AppendEventsInput(
+            stream_id=self._state.certification_id,
+            expected_version=self._state.version,
+            command_id=command_id,
+            events=events,
+        )
+        if self._params.append_as_local_activity:
+            result = await workflow.execute_local_activity(
+                "append_events", request, result_type=AppendEventsOutput,
+                start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
+            )
+        else:
+            result = await workflow.execute_activity(
+                "append_events", request, result_type=AppendEventsOutput,
+                start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
+            )
+        for event in events:
+            self._state = evolve(self._state, event)
+        assert self._state.version == result.version, (self._state.version, result.version)
+        self._changed = True
+        self._log("command recorded", command_id=command_id, types=[e.type for e in events])
+
+    async def _handle_due_alarms(self) -> None:
+        if self._state.policy_id is None:
+            return
+        policy = policy_by_id(self._state.policy_id)
+        async with self._lock:
+            due = due_alarms(self._state, policy.reminder_days_before, self._reminders_sent, workflow.now())
+            for deadline in due.missed:
+                before = self._state
+                command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
+                events = decide(self._state, command, workflow.now())
+                await self._record(events, command_id=f"missed:{deadline.deadline_id}@{deadline.due}")
+                consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
+                await self._notify(escalation_notice(before, deadline, consequence))
+                if self._state.is_terminal:
+                    return
+            for reminder in due.reminders:
+                await self._notify(reminder_notice(self._state, reminder))
+                self._reminders_sent.add(reminder.key)
+            self._reminders_sent.update(due.superseded)
+
+    async def _notify(self, notification: Notification) -> None:
+        await workflow.execute_activity(
+            "deliver_notification", notification, result_type=bool,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
+        )
+
+    async def _sleep_until_next_alarm(self) -> None:
+        self._changed = False
+        policy_days = policy_by_id(self._state.policy_id).reminder_days_before if self._state.policy_id else ()
+        wake_at = next_alarm(self._state, policy_days, self._reminders_sent)
+        timeout = None if wake_at is None else max(wake_at - workflow.now(), timedelta(seconds=1))
+        try:
+            await workflow.wait_condition(
+                lambda: self._changed or self._should_continue_as_new(), timeout=timeout
+            )
+        except asyncio.TimeoutError:
+            pass
+
+    def _cycle(self) -> int:
+        return self._state.certificate.cycle if self._state.certificate else 0
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        return (
+            self._cycle() != self._cycle_at_start
+            or info.is_continue_as_new_suggested()
+            or info.get_current_history_length() > self._params.max_history_length
+        )
+
+    def _carry_over(self) -> CertificationParams:
+        still_open = set(self._state.deadlines)
+        sent = sorted(k for k in self._reminders_sent if k.split("@", 1)[0] in still_open)
+        return self._params.model_copy(update={"state": self._state, "reminders_sent": sent})
+
+    def _log(self, message: str, **fields: object) -> None:
+        if workflow.unsafe.is_replaying():
+            return
+        info = workflow.info()
+        _log.info(
+            message,
+            certification_id=self._state.certification_id,
+            workflow_id=info.workflow_id,
+            run_id=info.run_id,
+            version=self._state.version,
+            **fields,
+        )

@@ -1,0 +1,74 @@
+"""Sending commands to certification workflows: what the API, the CLI and tests use."""
+
+from uuid import uuid4
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+
+from domain import commands as cmd
+from domain.state import CertificationState
+from workflows.certification import CertificationWorkflow
+from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
+
+
+class CommandRefused(Exception):
+    """A domain rule (kind RuleViolation) or an access rule (kind NotPermitted) refused it."""
+
+    def __init__(self, kind: str, rule: str, message: str) -> None:
+        super().__init__(f"{rule}: {message}")
+        self.kind = kind
+        self.rule = rule
+        self.message = message
+
+
+class CertificationClient:
+    def __init__(self, client: Client, task_queue: str, append_as_local_activity: bool = False) -> None:
+        self._client = client
+        self._task_queue = task_queue
+        self._local = append_as_local_activity
+
+    async def send(
+        self, certification_id: str, command: cmd.Command, command_id: str | None = None
+    ) -> CommandOutcome:
+        """Runs the command; the same command_id sent again is applied once."""
+        if isinstance(command, cmd.Apply):
+            await self._start(certification_id)
+        handle = self._client.get_workflow_handle(certification_id)
+        try:
+            return await handle.execute_update(
+                CertificationWorkflow.execute,
+                CommandRequest(command=command),
+                id=command_id or str(uuid4()),
+                result_type=CommandOutcome,
+            )
+        except WorkflowUpdateFailedError as error:
+            raise _refused(error) from None
+
+    async def state(self, certification_id: str) -> CertificationState:
+        handle = self._client.get_workflow_handle(certification_id)
+        return await handle.query(CertificationWorkflow.state, result_type=CertificationState)
+
+    async def _start(self, certification_id: str) -> None:
+        params = CertificationParams(
+            certification_id=certification_id, append_as_local_activity=self._local
+        )
+        try:
+            await self._client.start_workflow(
+                CertificationWorkflow.run,
+                params,
+                id=certification_id,
+                task_queue=self._task_queue,
+                # A certification id names one lifecycle, never a second one after it ends.
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            pass  # the update itself says whether this Apply is allowed
+
+
+def _refused(error: WorkflowUpdateFailedError) -> Exception:
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.type in ("RuleViolation", "NotPermitted"):
+        details = cause.details[0] if cause.details else {}
+        return CommandRefused(cause.type, details.get("rule", "unknown"), cause.message)
+    return error

@@ -1,0 +1,27 @@
+"""The workflow's input, its update's input and output: one model each, so fields can be added."""
+
+from pydantic import BaseModel, Field
+
+from domain.commands import Command
+from domain.events import Event
+from domain.state import CertificationState
+
+
+class CertificationParams(BaseModel):
+    certification_id: str
+    state: CertificationState | None = None
+    """Carried over by continue-as-new; None for a new certification."""
+    reminders_sent: list[str] = []
+    append_as_local_activity: bool = False
+    max_history_length: int = Field(default=10_000, ge=100)
+    """Continue as new past this many history events (besides at each new certificate cycle)."""
+
+
+class CommandRequest(BaseModel):
+    command: Command
+
+
+class CommandOutcome(BaseModel):
+    version: int
+    events: list[Event]
+    state: CertificationState
