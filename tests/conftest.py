@@ -21,7 +21,7 @@ from certflow.settings import Settings
 from eventstore import EventStore
 from eventstore.embedded import start_embedded
 from migrations import upgrade
-from tests.scenario import Lifecycle
+from tests.scenario import Lifecycle, Story
 from worker import build_worker
 from workflows.client import CertificationClient
 
@@ -115,6 +115,12 @@ async def worker(env: WorkflowEnvironment, engine: AsyncEngine) -> AsyncIterator
 @pytest.fixture
 def certifications(env: WorkflowEnvironment, worker: Worker) -> CertificationClient:
     return CertificationClient(env.client, worker.task_queue)
+
+
+@pytest.fixture
+def story() -> Story:
+    """A certification driven through the pure decider only."""
+    return Story()
 
 
 @pytest.fixture

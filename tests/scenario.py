@@ -1,7 +1,9 @@
-"""Scenario builder: drives one certification through its life on the time-skipping server,
-in the domain's own words (`admit`, `audit`, `on(day)`), and reads back what was stored."""
+"""Scenario builders: drive one certification through its life in the domain's own words
+(`admit`, `audit`, `on(day)`): `Story` through the pure decider, `Lifecycle` through the real
+workflow on the time-skipping server and PostgreSQL, reading back what was stored."""
 
-from datetime import UTC, date, datetime, time
+from abc import ABC, abstractmethod
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
 from temporalio.testing import WorkflowEnvironment
@@ -9,7 +11,9 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as cmd
 from domain.actors import Actor, Role
 from domain.audits import AuditType, Finding, FindingKind
+from domain.decide import decide
 from domain.events import Event
+from domain.evolve import evolve
 from domain.firms import Accreditation, AuditFirm
 from domain.records import from_record
 from domain.scope import Activity, Facility, StandardRef
@@ -51,31 +55,35 @@ def findings(majors: int = 0, minors: int = 0, critical: bool = False, facility:
     return tuple(found)
 
 
-class Lifecycle:
-    def __init__(self, env: WorkflowEnvironment, client: CertificationClient, store: EventStore) -> None:
-        self.env = env
-        self.client = client
-        self.store = store
-        self.certification_id = f"cert-{uuid4().hex[:12]}"
+def days_after(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+class Scenario(ABC):
+    """The steps of a lifecycle; subclasses say how time passes and commands are sent."""
+
+    certification_id: str
+
+    def __init__(self) -> None:
         self._audits = 0
 
+    @abstractmethod
     async def on(self, day: date, hour: int = 9) -> None:
-        """Let time pass (timers fire) until that day and hour, UTC."""
-        target = datetime.combine(day, time(hour), tzinfo=UTC)
-        now = await self.env.get_current_time()
-        assert target >= now, f"cannot go back from {now} to {target}"
-        await self.env.sleep(target - now)
+        """Let time pass until that day and hour, UTC."""
 
-    async def today(self) -> date:
-        return (await self.env.get_current_time()).astimezone(UTC).date()
+    @abstractmethod
+    async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
+        """The events the command recorded; raises when it is refused."""
 
-    async def send(self, command: cmd.Command, command_id: str | None = None) -> CommandOutcome:
-        return await self.client.send(self.certification_id, command, command_id)
+    @abstractmethod
+    async def state(self) -> CertificationState: ...
 
-    async def apply(self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,)) -> CommandOutcome:
+    async def apply(
+        self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,), actor: Actor = MEMBER
+    ) -> list[Event]:
         return await self.send(
             cmd.Apply(
-                actor=MEMBER,
+                actor=actor,
                 member_id=MEMBER.organisation_id,
                 member_name="Nordic Aluminium",
                 entity_name="Nordic Aluminium Rolling",
@@ -85,43 +93,95 @@ class Lifecycle:
         )
 
     async def admit(self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,)) -> None:
-        """Applied, accepted, self-assessed, audit firm engaged: ready for the initial audit."""
+        """Applied on EPOCH, accepted, self-assessed, audit firm engaged: ready for the initial audit."""
         await self.on(EPOCH)
         await self.apply(standard, facilities)
         await self.send(cmd.AcceptApplication(actor=SECRETARIAT))
         await self.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary="all criteria assessed"))
         await self.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
 
-    async def plan(self, audit_type: AuditType, starts_on: date, days: int = 3) -> str:
-        self._audits += 1
-        audit_id = f"A{self._audits}"
-        ends_on = date.fromordinal(starts_on.toordinal() + days - 1)
-        await self.send(
-            cmd.PlanAudit(
-                actor=AUDITOR, audit_id=audit_id, audit_type=audit_type,
-                starts_on=starts_on, ends_on=ends_on, lead_auditor="arno",
-            )
+    def plan_command(self, audit_type: AuditType, starts_on: date, days: int = 3) -> cmd.PlanAudit:
+        return cmd.PlanAudit(
+            actor=AUDITOR, audit_id=f"A{self._audits + 1}", audit_type=audit_type,
+            starts_on=starts_on, ends_on=days_after(starts_on, days - 1), lead_auditor="arno",
         )
-        return audit_id
 
-    async def audit(
-        self,
-        audit_type: AuditType,
-        starts_on: date,
-        found: tuple[Finding, ...] = findings(),
-        decided_on: date | None = None,
-    ) -> str:
-        """Plan today, audit on site for 3 days from starts_on, report and accept on decided_on
-        (default: a week after the on-site audit ends)."""
+    async def plan(self, audit_type: AuditType, starts_on: date) -> str:
+        command = self.plan_command(audit_type, starts_on)
+        await self.send(command)
+        self._audits += 1
+        return command.audit_id
+
+    async def report(self, audit_type: AuditType, starts_on: date, found: tuple[Finding, ...] = findings()) -> str:
+        """Plan today, audit on site for 3 days from starts_on, submit the report a week later."""
         audit_id = await self.plan(audit_type, starts_on)
-        ends_on = date.fromordinal(starts_on.toordinal() + 2)
         await self.on(starts_on)
         await self.send(cmd.StartAudit(actor=AUDITOR, audit_id=audit_id))
         await self.send(cmd.RecordFindings(actor=AUDITOR, audit_id=audit_id, findings=found))
-        await self.on(decided_on or date.fromordinal(ends_on.toordinal() + 7))
+        ends_on = days_after(starts_on, 2)
+        await self.on(days_after(ends_on, 7))
         await self.send(cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=ends_on, summary="report"))
-        await self.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
         return audit_id
+
+    async def audit(
+        self, audit_type: AuditType, starts_on: date, found: tuple[Finding, ...] = findings()
+    ) -> list[Event]:
+        """`report`, then the Secretariat accepts it on the same day: the decision's events."""
+        audit_id = await self.report(audit_type, starts_on, found)
+        return await self.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
+
+    async def close_majors(self) -> None:
+        """The member plans, the auditor verifies: every open major NC closed today."""
+        for nc in (await self.state()).open_majors():
+            if nc.cap_submitted_on is None:
+                await self.send(cmd.SubmitCorrectiveActionPlan(actor=MEMBER, nc_id=nc.nc_id, plan="fix it"))
+            await self.send(cmd.CloseNonConformity(actor=AUDITOR, nc_id=nc.nc_id, verification="verified"))
+
+
+class Story(Scenario):
+    """The pure decider alone: no I/O, no timers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.certification_id = "cert-story"
+        self.now = datetime.combine(EPOCH, time(9), tzinfo=UTC)
+        self._state = CertificationState(certification_id=self.certification_id)
+        self.history: list[Event] = []
+
+    async def on(self, day: date, hour: int = 9) -> None:
+        target = datetime.combine(day, time(hour), tzinfo=UTC)
+        assert target >= self.now, f"cannot go back from {self.now} to {target}"
+        self.now = target
+
+    async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
+        events = decide(self._state, command, self.now)
+        for event in events:
+            self._state = evolve(self._state, event)
+        self.history += events
+        return events
+
+    async def state(self) -> CertificationState:
+        return self._state
+
+
+class Lifecycle(Scenario):
+    """The real workflow on the time-skipping server, its events in PostgreSQL."""
+
+    def __init__(self, env: WorkflowEnvironment, client: CertificationClient, store: EventStore) -> None:
+        super().__init__()
+        self.env = env
+        self.client = client
+        self.store = store
+        self.certification_id = f"cert-{uuid4().hex[:12]}"
+
+    async def on(self, day: date, hour: int = 9) -> None:
+        target = datetime.combine(day, time(hour), tzinfo=UTC)
+        now = await self.env.get_current_time()
+        assert target >= now, f"cannot go back from {now} to {target}"
+        await self.env.sleep(target - now)
+
+    async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
+        return (await self.client.send(self.certification_id, command, command_id)).events
 
     async def state(self) -> CertificationState:
         return await self.client.state(self.certification_id)

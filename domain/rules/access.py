@@ -8,7 +8,9 @@ from domain.state import CertificationState
 def require_role(actor: Actor, action: str, *roles: Role) -> None:
     if actor.role not in roles:
         allowed = ", ".join(r.value for r in roles)
-        raise NotPermitted("access.role", f"a {actor.role.value} may not {action} (only: {allowed})")
+        role = actor.role.value
+        article = "an" if role[0] in "aeiou" else "a"
+        raise NotPermitted("access.role", f"{article} {role} may not {action} (only: {allowed})")
 
 
 def require_secretariat(actor: Actor, action: str) -> None:

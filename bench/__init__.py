@@ -1,0 +1,1 @@
+"""Benchmarks of certflow's hot paths; see bench/README.md."""

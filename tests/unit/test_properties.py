@@ -1,0 +1,141 @@
+"""Properties of decide/evolve: no sequence of accepted commands reaches an invalid state."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import event as label
+from hypothesis import strategies as st
+
+from domain import commands as cmd
+from domain.actors import SYSTEM
+from domain.audits import AuditType, Finding, FindingKind
+from domain.certificates import CertificateKind
+from domain.decide import decide
+from domain.errors import DomainError
+from domain.events import Event
+from domain.evolve import evolve, replay
+from domain.state import CertificationState, Phase
+from tests.scenario import AUDITOR, FIRM, MEMBER, OTHER_AUDITOR, ROLLING_MILL, SECRETARIAT, SMELTER, StandardRef
+
+START = datetime(2040, 1, 2, 9, tzinfo=UTC)
+
+
+def _commands(state: CertificationState, today: date, draw: st.DataObject) -> list[cmd.Command]:
+    """Every kind of command, aimed at what the state holds (so many are accepted)."""
+    audit_id = state.audit.audit_id if state.audit else "A0"
+    next_audit = f"A{len(state.past_audit_ids) + 2}"
+    starts_on = today + timedelta(days=draw.draw(st.integers(0, 60)))
+    ncs = sorted(state.nonconformities) or ["none"]
+    deadlines = sorted(state.deadlines) or ["none"]
+    kinds = st.sampled_from([FindingKind.CONFORMANCE] * 6 + [FindingKind.NOT_APPLICABLE, FindingKind.MINOR_NC] * 2
+                            + [FindingKind.MAJOR_NC] * 2 + [FindingKind.CRITICAL_BREACH])
+    found = tuple(
+        Finding(criterion=f"{i}.1", facility_id=draw.draw(st.sampled_from(["mill", "smelter"])), kind=draw.draw(kinds))
+        for i in range(draw.draw(st.integers(1, 5)))
+    )
+    return [
+        cmd.Apply(actor=MEMBER, member_id=MEMBER.organisation_id, member_name="N", entity_name="E",
+                  standard=StandardRef(code=draw.draw(st.sampled_from(["ASI-PS", "ISO-14001"])), version="1"),
+                  facilities=(ROLLING_MILL, SMELTER)),
+        cmd.AcceptApplication(actor=SECRETARIAT),
+        cmd.RejectApplication(actor=SECRETARIAT, reason="no"),
+        cmd.SubmitSelfAssessment(actor=MEMBER, summary="done"),
+        cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM),
+        *(
+            cmd.PlanAudit(actor=actor, audit_id=next_audit, audit_type=audit_type, starts_on=starts_on,
+                          ends_on=starts_on + timedelta(days=2), lead_auditor="a")
+            for audit_type in AuditType
+            for actor in (AUDITOR, OTHER_AUDITOR)
+        ),
+        cmd.StartAudit(actor=AUDITOR, audit_id=audit_id),
+        cmd.RecordFindings(actor=AUDITOR, audit_id=audit_id, findings=found),
+        cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, summary="r",
+                         on_site_ended_on=state.audit.starts_on + timedelta(days=2) if state.audit else today),
+        cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id),
+        cmd.ReturnReport(actor=SECRETARIAT, audit_id=audit_id, reason="redo"),
+        cmd.SubmitCorrectiveActionPlan(actor=MEMBER, nc_id=draw.draw(st.sampled_from(ncs)), plan="p"),
+        cmd.CloseNonConformity(actor=AUDITOR, nc_id=draw.draw(st.sampled_from(ncs)), verification="v"),
+        cmd.Suspend(actor=SECRETARIAT, reason="s"),
+        cmd.Reinstate(actor=SECRETARIAT, reason="r"),
+        cmd.Withdraw(actor=SECRETARIAT, reason="w"),
+        cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id=draw.draw(st.sampled_from(deadlines)),
+                           new_due=today + timedelta(days=draw.draw(st.integers(1, 400))), reason="e"),
+        cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=draw.draw(st.sampled_from(deadlines))),
+    ]
+
+
+def _accepted(state: CertificationState, now: datetime, command: cmd.Command) -> bool:
+    try:
+        decide(state, command, now)
+    except DomainError:
+        return False
+    return True
+
+
+def _mostly_accepted(state: CertificationState, now: datetime, commands: list[cmd.Command]) -> st.SearchStrategy:
+    """Most steps take a command the rules allow, preferring progress over repeats and
+    endings, so sequences reach late states; the rest try anything."""
+    allowed = [c for c in commands if _accepted(state, now, c)]
+    done = {"reject-application", "withdraw"}
+    done |= {"submit-self-assessment"} if state.self_assessment_submitted else set()
+    done |= {"assign-audit-firm"} if state.audit_firm else set()
+    progress = [c for c in allowed if c.type not in done]
+    return st.sampled_from(progress * 20 + allowed * 3 + commands)
+
+
+def _check_invariants(state: CertificationState, history: list[Event]) -> None:
+    assert state.version == len(history)
+    grants = [e for e in history if e.type == "CertificateGranted"]
+    assert sum(e.kind == CertificateKind.PROVISIONAL for e in grants) <= 1, "provisional granted twice"
+    for grant in grants:
+        assert grant.valid_from < grant.valid_until, "a certificate expires before it starts"
+    certificate = state.certificate
+    live = certificate is not None and certificate.is_live
+    assert (state.phase == Phase.CERTIFIED) == live, (state.phase, certificate)
+    if state.is_terminal:
+        assert not state.deadlines, "an ended certification has deadlines"
+    for deadline in state.deadlines.values():
+        assert deadline.opens is None or deadline.opens <= deadline.due
+    for nc in state.nonconformities.values():
+        if nc.closed_on is not None and nc.severity == "major":
+            assert nc.cap_submitted_on is not None and nc.cap_submitted_on <= nc.closed_on
+    assert state.open_audit is None or state.audit is not None
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_sequence_of_accepted_commands_reaches_an_invalid_state(data: st.DataObject) -> None:
+    state = CertificationState(certification_id="prop")
+    history: list[Event] = []
+    now = START
+    for _ in range(data.draw(st.integers(5, 80))):
+        now += timedelta(days=data.draw(st.sampled_from([0, 0, 1, 7, 30, 90, 200, 400])))
+        command = data.draw(_mostly_accepted(state, now, _commands(state, now.date(), data)))
+        try:
+            events = decide(state, command, now)
+        except DomainError:
+            continue
+        assert events, f"{command.type} was accepted but recorded nothing"
+        for event in events:
+            state = evolve(state, event)
+        history += events
+        _check_invariants(state, history)
+    assert replay(state.certification_id, history) == state
+    label(f"reached {state.phase}" + (f" ({state.certificate.status})" if state.certificate else ""))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_a_refused_command_changes_nothing(data: st.DataObject) -> None:
+    state = CertificationState(certification_id="prop")
+    now = START
+    for _ in range(data.draw(st.integers(1, 30))):
+        command = data.draw(st.sampled_from(_commands(state, now.date(), data)))
+        before = state
+        try:
+            for event in decide(state, command, now):
+                state = evolve(state, event)
+        except DomainError as error:
+            assert state == before
+            assert error.rule and error.message
+        now += timedelta(days=data.draw(st.integers(0, 120)))
