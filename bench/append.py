@@ -68,8 +68,10 @@ class Command:
 
 def _text(rng: Random, length: int) -> str:
     words: list[str] = []
-    while sum(len(w) + 1 for w in words) < length:
+    written = 0
+    while written < length:
         words.append(rng.choice(WORDS))
+        written += len(words[-1]) + 1
     return " ".join(words)
 
 
@@ -107,7 +109,7 @@ def writer_workload(writer: int, commands: int, events_per_command: int, per_str
     made: list[Command] = []
     stream = 0
     while len(made) < commands:
-        stream_id = f"cert-w{writer}-{stream:06d}"
+        stream_id = f"cert-{seed}-w{writer}-{stream:06d}"
         length = rng.randint(max(1, per_stream // 2), per_stream + per_stream // 2)
         for n in range(min(length, commands - len(made))):
             at += timedelta(seconds=rng.randint(1, 600))
@@ -169,6 +171,8 @@ class RunResult:
     commands: int
     events: int
     seconds: float
+    cpu_seconds: float
+    """This process's CPU time (the writers, their driver and pool): the database's is not in it."""
 
     @property
     def commands_per_second(self) -> float:
@@ -177,6 +181,10 @@ class RunResult:
     @property
     def events_per_second(self) -> float:
         return self.events / self.seconds
+
+    @property
+    def cpu_ms_per_command(self) -> float:
+        return 1000 * self.cpu_seconds / self.commands
 
 
 @dataclass(frozen=True)
@@ -206,12 +214,12 @@ async def reset_tables(admin: asyncpg.Connection) -> None:
 
 
 async def timed_run(target: str, round_: int, writer: Writer, work: list[list[Command]]) -> RunResult:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     await asyncio.gather(*(writer(commands) for commands in work))
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     commands = sum(len(c) for c in work)
     events = sum(len(cmd.events) for c in work for cmd in c)
-    return RunResult(target, round_, commands, events, seconds)
+    return RunResult(target, round_, commands, events, seconds, cpu_seconds)
 
 
 async def _index_shapes(admin: asyncpg.Connection, table: str) -> list[str]:
@@ -259,7 +267,8 @@ async def run(args: argparse.Namespace, database: BenchDatabase) -> list[RunResu
                 await reset_tables(admin)
                 result = await timed_run(target, round_, writers[target], work)
                 print(f"  round {round_} {target:8} {result.seconds:6.2f} s  {result.commands_per_second:8.0f} commands/s"
-                      f"  {result.events_per_second:8.0f} events/s", flush=True)
+                      f"  {result.events_per_second:8.0f} events/s  client CPU {result.cpu_ms_per_command:.2f} ms/command",
+                      flush=True)
                 results.append(result)
         return results
     finally:

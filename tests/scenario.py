@@ -59,6 +59,13 @@ def days_after(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
+def _moment(day: date, hour: int, now: datetime) -> datetime:
+    """That day at that hour; time only goes forward, except within today."""
+    target = datetime.combine(day, time(hour), tzinfo=UTC)
+    assert target >= now or day == now.astimezone(UTC).date(), f"cannot go back from {now} to {target}"
+    return target
+
+
 class Scenario(ABC):
     """The steps of a lifecycle; subclasses say how time passes and commands are sent."""
 
@@ -149,9 +156,7 @@ class Story(Scenario):
         self.history: list[Event] = []
 
     async def on(self, day: date, hour: int = 9) -> None:
-        target = datetime.combine(day, time(hour), tzinfo=UTC)
-        assert target >= self.now, f"cannot go back from {self.now} to {target}"
-        self.now = target
+        self.now = max(self.now, _moment(day, hour, self.now))
 
     async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
         events = decide(self._state, command, self.now)
@@ -175,10 +180,10 @@ class Lifecycle(Scenario):
         self.certification_id = f"cert-{uuid4().hex[:12]}"
 
     async def on(self, day: date, hour: int = 9) -> None:
-        target = datetime.combine(day, time(hour), tzinfo=UTC)
         now = await self.env.get_current_time()
-        assert target >= now, f"cannot go back from {now} to {target}"
-        await self.env.sleep(target - now)
+        target = _moment(day, hour, now)
+        if target > now:
+            await self.env.sleep(target - now)
 
     async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
         return (await self.client.send(self.certification_id, command, command_id)).events

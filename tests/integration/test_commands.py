@@ -1,0 +1,126 @@
+"""Commands through the workflow: refusals, idempotency, conflicts and crashes."""
+
+import asyncio
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio import activity
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.events import AppendEventsInput, AppendEventsOutput, EventActivities
+from activities.notifications import NotificationActivities
+from domain import commands as cmd
+from domain.actors import SYSTEM
+from domain.audits import AuditType
+from eventstore import EventStore
+from tests.scenario import AUDITOR, EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle
+from worker import WORKFLOW_RUNNER
+from workflows.certification import CertificationWorkflow
+from workflows.client import CertificationClient, CommandRefused
+
+
+async def accepted_update_ids(lifecycle: Lifecycle) -> list[str]:
+    handle = lifecycle.env.client.get_workflow_handle(lifecycle.certification_id)
+    history = await handle.fetch_history()
+    return [
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+
+
+async def test_a_refused_command_names_its_rule_appends_nothing_and_never_enters_history(
+    lifecycle: Lifecycle,
+) -> None:
+    await lifecycle.admit(facilities=(SMELTER,))
+    version = (await lifecycle.state()).version
+    too_soon = lifecycle.plan_command(AuditType.CERTIFICATION, date(2040, 2, 1))
+    with pytest.raises(CommandRefused) as refused:
+        await lifecycle.send(too_soon, command_id="plan-too-soon")
+    assert (refused.value.kind, refused.value.rule) == ("RuleViolation", "audit-plan.lead-time")
+    assert "earliest start 2040-02-13" in refused.value.message
+    assert (await lifecycle.state()).version == version
+    assert len(await lifecycle.stored()) == version
+    assert "plan-too-soon" not in await accepted_update_ids(lifecycle)
+
+
+async def test_a_command_outside_the_role_is_not_permitted(lifecycle: Lifecycle) -> None:
+    await lifecycle.on(EPOCH)
+    await lifecycle.apply()
+    with pytest.raises(CommandRefused) as refused:
+        await lifecycle.send(cmd.AcceptApplication(actor=MEMBER))
+    assert (refused.value.kind, refused.value.rule) == ("NotPermitted", "access.role")
+
+
+async def test_system_commands_cannot_be_sent_from_outside(lifecycle: Lifecycle) -> None:
+    await lifecycle.on(EPOCH)
+    await lifecycle.apply()
+    with pytest.raises(CommandRefused) as refused:
+        await lifecycle.send(cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id="expiry:1"))
+    assert refused.value.rule == "access.system-only"
+
+
+async def test_the_same_command_id_is_applied_once(lifecycle: Lifecycle) -> None:
+    await lifecycle.on(EPOCH)
+    await lifecycle.apply()
+    first = await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT), command_id="accept-1")
+    again = await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT), command_id="accept-1")
+    assert [e.type for e in first] == [e.type for e in again] == ["ApplicationAccepted"]
+    assert await lifecycle.stored_types() == ["ApplicationSubmitted", "ApplicationAccepted"]
+
+
+async def test_of_two_conflicting_decisions_at_once_one_wins(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    audit_id = await lifecycle.report(AuditType.CERTIFICATION, EPOCH)
+    outcomes = await asyncio.gather(
+        lifecycle.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id)),
+        lifecycle.send(cmd.ReturnReport(actor=SECRETARIAT, audit_id=audit_id, reason="evidence missing")),
+        return_exceptions=True,
+    )
+    refusals = [o for o in outcomes if isinstance(o, CommandRefused)]
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].rule == "audit.order"
+    stored = await lifecycle.stored_types()
+    assert ("ReportAccepted" in stored) != ("ReportReturned" in stored)
+
+
+class CrashAfterCommit:
+    """The real append, but the first attempt of each command dies after its commit,
+    as a worker would that crashed before reporting back."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._real = EventActivities(store)
+        self.crashed: set[str] = set()
+
+    @activity.defn(name="append_events")
+    async def append_events(self, request: AppendEventsInput) -> AppendEventsOutput:
+        result = await self._real.append_events(request)
+        if request.command_id not in self.crashed:
+            self.crashed.add(request.command_id)
+            raise RuntimeError("worker died after the commit")
+        assert result.duplicate, "the retry found the first attempt's events"
+        return result
+
+
+async def test_a_retried_append_after_a_crash_stores_nothing_twice(
+    env: WorkflowEnvironment, engine: AsyncEngine, store: EventStore
+) -> None:
+    faulty = CrashAfterCommit(store)
+    task_queue = f"crash-{uuid.uuid4()}"
+    async with Worker(
+        env.client, task_queue=task_queue, workflows=[CertificationWorkflow],
+        activities=[faulty.append_events, NotificationActivities(engine).deliver],
+        workflow_runner=WORKFLOW_RUNNER,
+    ):
+        lifecycle = Lifecycle(env, CertificationClient(env.client, task_queue), store)
+        await lifecycle.admit()
+        await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+        assert len(faulty.crashed) == 9, "every command's first append died after committing"
+        records = await store.read_stream(lifecycle.certification_id)
+        version = (await lifecycle.state()).version
+        assert version == 15
+        assert [r.version for r in records] == list(range(1, version + 1))
+        assert [r.event_type for r in records].count("CertificateGranted") == 1

@@ -1,0 +1,201 @@
+"""Whole multi-year lifecycles through the real workflow on the time-skipping server,
+asserting the events stored in PostgreSQL and the workflow's state, exact to the day."""
+
+from datetime import date
+
+from temporalio.client import WorkflowExecutionStatus
+
+from domain import commands as cmd
+from domain.audits import AuditType
+from domain.certificates import CertificateKind, CertificateStatus
+from domain.state import Phase
+from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings
+
+ADMITTED = ["ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "AuditFirmAssigned"]
+AUDITED = ["AuditPlanned", "DeadlineSet", "AuditStarted", "FindingsRecorded", "ReportSubmitted", "DeadlineMet",
+           "ReportAccepted"]
+FULL = ["CertificateGranted", "DeadlineSet", "DeadlineSet", "DeadlineSet"]
+
+
+async def status(lifecycle: Lifecycle) -> WorkflowExecutionStatus | None:
+    return (await lifecycle.env.client.get_workflow_handle(lifecycle.certification_id).describe()).status
+
+
+async def runs(lifecycle: Lifecycle) -> int:
+    """How many runs the workflow has had, following the continue-as-new chain from its first."""
+    client = lifecycle.env.client
+    latest = await client.get_workflow_handle(lifecycle.certification_id).describe()
+    run_id: str | None = latest.raw_description.workflow_execution_info.first_run_id
+    count = 0
+    while run_id:
+        count += 1
+        history = await client.get_workflow_handle(lifecycle.certification_id, run_id=run_id).fetch_history()
+        last = history.events[-1]
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id or None
+    return count
+
+
+async def test_a_full_certificate_is_surveilled_and_renewed_from_its_old_expiry(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.audit(AuditType.SURVEILLANCE, date(2041, 5, 1))
+    await lifecycle.on(date(2042, 9, 1))
+    await lifecycle.audit(AuditType.RECERTIFICATION, date(2042, 10, 1))
+    await lifecycle.on(date(2043, 6, 1))
+
+    state = await lifecycle.state()
+    assert state.certificate is not None
+    assert (state.certificate.kind, state.certificate.status, state.certificate.cycle) == (
+        CertificateKind.FULL, CertificateStatus.ACTIVE, 2)
+    assert (state.certificate.valid_from, state.certificate.valid_until) == (date(2043, 1, 11), date(2046, 1, 11))
+    assert {d.deadline_id: d.due for d in state.deadlines.values()} == {
+        "expiry:2": date(2046, 1, 11), "recertification:2": date(2045, 10, 11), "surveillance:2.1": date(2044, 10, 11),
+    }
+    assert await lifecycle.stored_types() == [
+        *ADMITTED,
+        *AUDITED, *FULL,
+        *AUDITED, "DeadlineMet",
+        *AUDITED, "CertificateGranted", "DeadlineMet", "DeadlineMet", "DeadlineSet", "DeadlineSet", "DeadlineSet",
+    ]
+    assert await runs(lifecycle) == 3, "a new run at each certificate cycle"
+
+
+async def test_a_major_nc_gives_a_provisional_certificate_that_a_certification_audit_makes_full(
+    lifecycle: Lifecycle,
+) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=2))
+    provisional = (await lifecycle.state()).certificate
+    assert provisional is not None
+    assert (provisional.kind, provisional.valid_from, provisional.valid_until) == (
+        CertificateKind.PROVISIONAL, date(2040, 1, 11), date(2041, 1, 11))
+    await lifecycle.on(date(2040, 1, 20))
+    await lifecycle.close_majors()
+    await lifecycle.audit(AuditType.CERTIFICATION, date(2040, 10, 1))
+    await lifecycle.on(date(2041, 2, 1))
+
+    state = await lifecycle.state()
+    assert state.certificate is not None
+    assert (state.certificate.kind, state.certificate.valid_from, state.certificate.valid_until) == (
+        CertificateKind.FULL, date(2040, 10, 10), date(2043, 10, 10))
+    stored = await lifecycle.stored_types()
+    assert "CertificateExpired" not in stored and "DeadlineMissed" not in stored
+
+
+async def test_a_provisional_certificate_not_made_full_expires_and_the_workflow_ends(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))
+    await lifecycle.on(date(2040, 1, 20))
+    await lifecycle.close_majors()
+    await lifecycle.on(date(2041, 1, 11), hour=23)
+    assert (await lifecycle.state()).certificate.status == CertificateStatus.ACTIVE  # its last day
+    await lifecycle.on(date(2041, 1, 12), hour=1)
+
+    stored = await lifecycle.stored()
+    assert [e.type for e in stored[-2:]] == ["DeadlineMissed", "CertificateExpired"]
+    assert (stored[-2].deadline_id, stored[-2].due) == ("expiry:1", date(2041, 1, 11))
+    assert stored[-1].actor.role == "system" and stored[-1].occurred_at.date() == date(2041, 1, 12)
+    assert await status(lifecycle) == WorkflowExecutionStatus.COMPLETED
+
+
+async def test_a_missed_surveillance_suspends_and_six_months_of_suspension_withdraw(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.on(date(2041, 10, 12), hour=12)
+    suspended = (await lifecycle.state()).certificate
+    assert suspended is not None
+    assert (suspended.status, suspended.suspended_on) == (CertificateStatus.SUSPENDED, date(2041, 10, 12))
+    assert (await lifecycle.state()).deadlines["suspension-limit:2041-10-12"].due == date(2042, 4, 12)
+    await lifecycle.on(date(2042, 4, 13), hour=12)
+
+    stored = await lifecycle.stored()
+    assert [e.type for e in stored[-5:]] == [
+        "DeadlineMissed", "CertificateSuspended", "DeadlineSet", "DeadlineMissed", "CertificateWithdrawn"]
+    assert stored[-4].reason == "surveillance deadline surveillance:1.1 (due 2041-10-11) was missed"
+    assert stored[-1].reason == "suspension-limit deadline suspension-limit:2041-10-12 (due 2042-04-12) was missed"
+    assert (await lifecycle.state()).phase == Phase.ENDED
+    assert await status(lifecycle) == WorkflowExecutionStatus.COMPLETED
+
+
+async def test_a_certificate_without_recertification_expires_at_the_end_of_its_period(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.audit(AuditType.SURVEILLANCE, date(2041, 5, 1))
+    await lifecycle.on(date(2043, 1, 12), hour=12)
+
+    missed = [(e.deadline_id, e.occurred_at.date()) for e in await lifecycle.stored() if e.type == "DeadlineMissed"]
+    assert missed == [("recertification:1", date(2042, 10, 12)), ("expiry:1", date(2043, 1, 12))]
+    certificate = (await lifecycle.state()).certificate
+    assert certificate is not None and certificate.status == CertificateStatus.EXPIRED
+
+
+async def test_more_than_three_majors_refuse_certification_and_end_the_workflow(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=4))
+    handle = lifecycle.env.client.get_workflow_handle(lifecycle.certification_id)
+    final = await handle.result()
+    assert final["phase"] == "refused" if isinstance(final, dict) else final.phase == Phase.REFUSED
+    assert (await lifecycle.stored_types())[-2:] == ["ReportAccepted", "CertificationRefused"]
+
+
+async def test_reminders_precede_a_cap_deadline_and_its_miss_escalates_to_the_secretariat(
+    lifecycle: Lifecycle, engine
+) -> None:
+    from sqlalchemy import select
+
+    from activities.notifications import notifications
+
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))  # CAP due 2040-02-04
+    await lifecycle.on(date(2040, 2, 10))
+    query = (
+        select(notifications.c.kind, notifications.c.recipients, notifications.c.subject)
+        .where(notifications.c.certification_id == lifecycle.certification_id, notifications.c.deadline_id == "cap:A1")
+    )
+    async with engine.connect() as conn:
+        rows = sorted((await conn.execute(query)).all(), key=lambda r: r.subject)
+    entity = f"Nordic Aluminium Rolling [{lifecycle.certification_id}]"
+    assert [(r.kind, r.recipients, r.subject) for r in rows] == [
+        ("reminder", ["nordic-alu"], f"Due in 1 day: cap deadline (A1) for {entity}"),
+        ("reminder", ["nordic-alu"], f"Due in 30 days: cap deadline (A1) for {entity}"),
+        ("reminder", ["nordic-alu"], f"Due in 7 days: cap deadline (A1) for {entity}"),
+        ("escalation", ["nordic-alu", "secretariat"], f"Missed: cap deadline (A1) for {entity}"),
+    ]
+    missed = [e for e in await lifecycle.stored() if e.type == "DeadlineMissed"]
+    assert [(e.deadline_id, e.occurred_at.date()) for e in missed] == [("cap:A1", date(2040, 2, 5))]
+
+
+async def test_an_extended_deadline_moves_its_timer(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.send(cmd.ExtendDeadline(
+        actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 12, 1), reason="site flooded"))
+    await lifecycle.on(date(2041, 11, 30))
+    assert (await lifecycle.state()).certificate.status == CertificateStatus.ACTIVE
+    await lifecycle.on(date(2041, 12, 2), hour=12)
+    assert (await lifecycle.state()).certificate.status == CertificateStatus.SUSPENDED
+
+
+async def test_iso_major_ncs_unverified_within_six_months_refuse_certification(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit(standard="ISO-14001")
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))
+    assert (await lifecycle.state()).deferred_audit_id == "A1"
+    await lifecycle.on(date(2040, 7, 5), hour=12)
+
+    stored = await lifecycle.stored()
+    refused = stored[-1]
+    assert refused.type == "CertificationRefused"
+    assert refused.reason == "major-verification deadline major-verification:A1 (due 2040-07-04) was missed"
+    assert (await lifecycle.state()).phase == Phase.REFUSED
+    assert await status(lifecycle) == WorkflowExecutionStatus.COMPLETED
+
+
+async def test_iso_certificates_are_surveilled_within_twelve_months(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit(standard="ISO-14001")
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.audit(AuditType.SURVEILLANCE, date(2040, 11, 1))
+    await lifecycle.on(date(2042, 1, 12), hour=12)
+    stored = await lifecycle.stored()
+    assert [(e.type, getattr(e, "deadline_id", None)) for e in stored[-3:]] == [
+        ("DeadlineMissed", "surveillance:1.2"), ("CertificateSuspended", None), ("DeadlineSet", None)]
+    assert stored[-3].due == date(2042, 1, 11)
