@@ -211,7 +211,8 @@ async def main() -> None:
     async with fresh_database(server, "certflow_bench_roundtrip") as database:
         engine = create_async_engine(database.url, pool_size=10)
         env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary()
+            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary(),
+            dev_server_log_level="error",
         )
         try:
             print(f"PostgreSQL {database.server_version}; Temporal dev server {temporal_binary()};"

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "certflow"
     append_as_local_activity: bool = False
+    max_history_length: int = Field(default=10_000, ge=100)
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
 

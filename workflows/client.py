@@ -23,10 +23,17 @@ class CommandRefused(Exception):
 
 
 class CertificationClient:
-    def __init__(self, client: Client, task_queue: str, append_as_local_activity: bool = False) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str,
+        append_as_local_activity: bool = False,
+        max_history_length: int = 10_000,
+    ) -> None:
         self._client = client
         self._task_queue = task_queue
         self._local = append_as_local_activity
+        self._max_history_length = max_history_length
 
     async def send(
         self, certification_id: str, command: cmd.Command, command_id: str | None = None
@@ -51,7 +58,9 @@ class CertificationClient:
 
     async def _start(self, certification_id: str) -> None:
         params = CertificationParams(
-            certification_id=certification_id, append_as_local_activity=self._local
+            certification_id=certification_id,
+            append_as_local_activity=self._local,
+            max_history_length=self._max_history_length,
         )
         try:
             await self._client.start_workflow(

@@ -1,0 +1,53 @@
+"""Continue-as-new with updates in flight, on the real dev server: the time-skipping server
+has failed such tests (sdk-python #826), so this path is covered here."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain import commands as cmd
+from eventstore import EventStore
+from tests.conftest import binary
+from tests.scenario import MEMBER, SECRETARIAT, Lifecycle
+from worker import build_worker
+from workflows.client import CertificationClient
+
+pytestmark = pytest.mark.devserver
+
+
+@pytest.fixture(scope="module")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=binary("temporal"),
+        dev_server_extra_args=["--log-level", "error"],
+    )
+    yield environment
+    await environment.shutdown()
+
+
+async def test_continuing_past_the_history_bound_loses_no_update_in_flight(
+    dev_server: WorkflowEnvironment, engine: AsyncEngine, store: EventStore
+) -> None:
+    task_queue = f"can-{uuid.uuid4()}"
+    async with build_worker(dev_server.client, engine, task_queue):
+        client = CertificationClient(dev_server.client, task_queue, max_history_length=100)
+        lifecycle = Lifecycle(dev_server, client, store)
+        await lifecycle.apply()
+        await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
+        for wave in range(6):
+            await asyncio.gather(*(
+                lifecycle.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary=f"revision {wave}.{i}"))
+                for i in range(10)
+            ))
+        state = await lifecycle.state()
+        records = await store.read_stream(lifecycle.certification_id)
+        assert state.version == len(records) == 62
+        summaries = sorted(r.data["summary"] for r in records if r.event_type == "SelfAssessmentSubmitted")
+        assert summaries == sorted(f"revision {w}.{i}" for w in range(6) for i in range(10))
+        assert len(await lifecycle.histories()) >= 3, "the history bound made it continue as new"
