@@ -100,6 +100,13 @@ def command_probe(certifications: CertificationClient, certification_ids: Sequen
 class Latencies:
     name: str
     seconds: tuple[float, ...]
+    cpu_seconds: float
+    """This process's CPU time over all the calls (client, workers, SDK core; not the dev
+    server's or the database's)."""
+
+    @property
+    def cpu_ms_per_call(self) -> float:
+        return 1000 * self.cpu_seconds / len(self.seconds)
 
     @property
     def median_ms(self) -> float:
@@ -115,13 +122,15 @@ class Latencies:
 async def measure(probes: dict[str, Probe], samples: int) -> list[Latencies]:
     """`samples` timed calls of each probe, one at a time, the order rotating each turn."""
     timed: dict[str, list[float]] = {name: [] for name in probes}
+    cpu = dict.fromkeys(probes, 0.0)
     names = list(probes)
     for turn in range(samples):
         for name in names[turn % len(names):] + names[: turn % len(names)]:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             await probes[name]()
             timed[name].append(time.perf_counter() - started)
-    return [Latencies(name, tuple(seconds)) for name, seconds in timed.items()]
+            cpu[name] += time.process_time() - cpu_started
+    return [Latencies(name, tuple(seconds), cpu[name]) for name, seconds in timed.items()]
 
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -182,10 +191,10 @@ async def run(args: argparse.Namespace, client: Client, engine: AsyncEngine) -> 
 def report(results: Sequence[Latencies]) -> None:
     floor = next(r for r in results if r.name == "no-op")
     print()
-    print(f"{'':15} {'median ms':>10} {'p99 ms':>8} {'median/no-op':>13} {'p99/no-op':>10}")
+    print(f"{'':15} {'median ms':>10} {'p99 ms':>8} {'median/no-op':>13} {'p99/no-op':>10} {'CPU ms/call':>12}")
     for r in results:
         print(f"{r.name:15} {r.median_ms:10.2f} {r.p99_ms:8.2f} {r.median_ms / floor.median_ms:13.2f}"
-              f" {r.p99_ms / floor.p99_ms:10.2f}")
+              f" {r.p99_ms / floor.p99_ms:10.2f} {r.cpu_ms_per_call:12.2f}")
     for r in results:
         if r is not floor:
             ratio = r.median_ms / floor.median_ms

