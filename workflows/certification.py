@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import structlog
@@ -33,6 +33,9 @@ with workflow.unsafe.imports_passed_through():
 
 _log = structlog.get_logger("certflow.workflow")
 
+REMEMBERED_COMMANDS = 1_000
+"""How many applied command ids a certification remembers across runs."""
+
 _ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     maximum_interval=timedelta(seconds=10),
@@ -46,6 +49,12 @@ def refusal(error: DomainError) -> ApplicationError:
     return ApplicationError(error.message, {"rule": error.rule, "kind": kind}, type=kind, non_retryable=True)
 
 
+def _update_id() -> str:
+    update = workflow.current_update_info()
+    assert update is not None, "only called from the update's handler or validator"
+    return update.id
+
+
 @workflow.defn(name="Certification")
 class CertificationWorkflow:
     @workflow.init
@@ -54,6 +63,7 @@ class CertificationWorkflow:
         self._state = params.state or CertificationState(certification_id=params.certification_id)
         self._cycle_at_start = self._cycle()
         self._reminders_sent = set(params.reminders_sent)
+        self._applied = list(params.applied_commands)
         self._lock = asyncio.Lock()
         self._changed = False
 
@@ -77,16 +87,24 @@ class CertificationWorkflow:
 
     @workflow.update
     async def execute(self, request: CommandRequest) -> CommandOutcome:
+        command_id = _update_id()
         async with self._lock:
+            if command_id in self._applied:
+                return CommandOutcome(version=self._state.version, events=[], state=self._state, duplicate=True)
             # State may have moved since the validator ran (another update, a timer).
             events = self._decide(request.command)
-            update = workflow.current_update_info()
-            await self._record(events, command_id=update.id if update else workflow.uuid4().hex)
+            try:
+                await self._record(events, command_id=command_id)
+            except ActivityError as error:
+                # The log refused the append: fail this command, not the workflow.
+                raise ApplicationError(f"events not recorded: {error.cause}", type="AppendRefused") from None
+            self._applied = [*self._applied, command_id][-REMEMBERED_COMMANDS:]
         return CommandOutcome(version=self._state.version, events=events, state=self._state)
 
     @execute.validator
     def _validate(self, request: CommandRequest) -> None:
-        self._decide(request.command)
+        if _update_id() not in self._applied:
+            self._decide(request.command)
 
     def _decide(self, command: cmd.Command) -> list[Event]:
         if command.actor.role == Role.SYSTEM:
@@ -172,7 +190,8 @@ class CertificationWorkflow:
     def _carry_over(self) -> CertificationParams:
         still_open = set(self._state.deadlines)
         sent = sorted(k for k in self._reminders_sent if k.split("@", 1)[0] in still_open)
-        return self._params.model_copy(update={"state": self._state, "reminders_sent": sent})
+        carried = {"state": self._state, "reminders_sent": sent, "applied_commands": self._applied}
+        return self._params.model_copy(update=carried)
 
     def _log(self, message: str, **fields: object) -> None:
         if workflow.unsafe.is_replaying():

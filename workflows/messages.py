@@ -12,6 +12,9 @@ class CertificationParams(BaseModel):
     state: CertificationState | None = None
     """Carried over by continue-as-new; None for a new certification."""
     reminders_sent: list[str] = []
+    applied_commands: list[str] = []
+    """Ids of the latest commands applied, so a command re-sent after continue-as-new
+    (Temporal dedupes update ids within one run only) is not applied twice."""
     append_as_local_activity: bool = False
     max_history_length: int = Field(default=10_000, ge=100)
     """Continue as new past this many history events (besides at each new certificate cycle)."""
@@ -25,3 +28,5 @@ class CommandOutcome(BaseModel):
     version: int
     events: list[Event]
     state: CertificationState
+    duplicate: bool = False
+    """True when this command id was applied before: nothing was recorded now."""

@@ -42,7 +42,10 @@ async def test_continuing_past_the_history_bound_loses_no_update_in_flight(
         await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
         for wave in range(6):
             await asyncio.gather(*(
-                lifecycle.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary=f"revision {wave}.{i}"))
+                lifecycle.send(
+                    cmd.SubmitSelfAssessment(actor=MEMBER, summary=f"revision {wave}.{i}"),
+                    command_id=f"revision-{wave}.{i}",
+                )
                 for i in range(10)
             ))
         state = await lifecycle.state()
@@ -51,3 +54,11 @@ async def test_continuing_past_the_history_bound_loses_no_update_in_flight(
         summaries = sorted(r.data["summary"] for r in records if r.event_type == "SelfAssessmentSubmitted")
         assert summaries == sorted(f"revision {w}.{i}" for w in range(6) for i in range(10))
         assert len(await lifecycle.histories()) >= 3, "the history bound made it continue as new"
+
+        resent = await client.send(
+            lifecycle.certification_id,
+            cmd.SubmitSelfAssessment(actor=MEMBER, summary="revision 0.0"),
+            command_id="revision-0.0",
+        )
+        assert (resent.duplicate, resent.events, resent.version) == (True, [], 62)
+        assert len(await store.read_stream(lifecycle.certification_id)) == 62

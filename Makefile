@@ -1,0 +1,29 @@
+# certflow: `make run` runs the service locally with demo data; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "certflow needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: install
+	$(BIN)/certflow dev
+
+test: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/append.py
+	$(BIN)/python bench/roundtrip.py
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .hypothesis

@@ -1,0 +1,35 @@
+"""The deployment file stays runnable: it parses, and every certflow command it runs exists."""
+
+from pathlib import Path
+
+import typer.main
+import yaml
+
+from certflow.cli import app
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_compose_file_runs_only_commands_the_cli_has() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    ours = {name: s["command"] for name, s in compose["services"].items() if s.get("image") == "certflow:latest"}
+    assert set(ours) == {"migrate", "worker"}
+    for name, command in ours.items():
+        assert command[0] == "certflow" and command[1] in commands, f"{name}: {command}"
+
+
+def test_the_worker_waits_for_migrations_and_temporal() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["worker"]["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "temporal": {"condition": "service_healthy"},
+    }
+    assert services["worker"]["environment"]["DATABASE_URL"].startswith("postgresql://")
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for package in ("domain", "workflows", "activities", "projections", "eventstore", "migrations", "certflow"):
+        assert f"COPY {package} {package}" in dockerfile
+    assert "COPY worker.py" in dockerfile
