@@ -21,13 +21,14 @@ with workflow.unsafe.imports_passed_through():
     from activities.notifications import Notification
     from domain import commands as cmd
     from domain.actors import SYSTEM, Role
+    from domain.deadlines import Deadline
     from domain.decide import decide
     from domain.errors import DomainError, NotPermitted
     from domain.events import Event
     from domain.evolve import evolve
     from domain.policy import policy_by_id
     from domain.state import CertificationState
-    from workflows.alarms import due_alarms, next_alarm
+    from workflows.alarms import DueAlarms, due_alarms, next_alarm
     from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
     from workflows.notices import escalation_notice, reminder_notice
 
@@ -121,16 +122,13 @@ class CertificationWorkflow:
             command_id=command_id,
             events=events,
         )
-        if self._params.append_as_local_activity:
-            result = await workflow.execute_local_activity(
-                "append_events", request, result_type=AppendEventsOutput,
-                start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
-            )
-        else:
-            result = await workflow.execute_activity(
-                "append_events", request, result_type=AppendEventsOutput,
-                start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
-            )
+        execute = (
+            workflow.execute_local_activity if self._params.append_as_local_activity else workflow.execute_activity
+        )
+        result = await execute(
+            "append_events", request, result_type=AppendEventsOutput,
+            start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
+        )
         for event in events:
             self._state = evolve(self._state, event)
         assert self._state.version == result.version, (self._state.version, result.version)
@@ -138,24 +136,32 @@ class CertificationWorkflow:
         self._log("command recorded", command_id=command_id, types=[e.type for e in events])
 
     async def _handle_due_alarms(self) -> None:
+        """Records missed deadlines one at a time (a consequence can close others), then
+        sends the reminders that are due for what is still open."""
         if self._state.policy_id is None:
             return
-        policy = policy_by_id(self._state.policy_id)
+        days = policy_by_id(self._state.policy_id).reminder_days_before
         async with self._lock:
-            due = due_alarms(self._state, policy.reminder_days_before, self._reminders_sent, workflow.now())
-            for deadline in due.missed:
-                before = self._state
-                command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
-                events = decide(self._state, command, workflow.now())
-                await self._record(events, command_id=f"missed:{deadline.deadline_id}@{deadline.due}")
-                consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
-                await self._notify(escalation_notice(before, deadline, consequence))
-                if self._state.is_terminal:
-                    return
+            while not self._state.is_terminal and (missed := self._due(days).missed):
+                await self._record_missed(missed[0])
+            if self._state.is_terminal:
+                return
+            due = self._due(days)
             for reminder in due.reminders:
                 await self._notify(reminder_notice(self._state, reminder))
                 self._reminders_sent.add(reminder.key)
             self._reminders_sent.update(due.superseded)
+
+    def _due(self, reminder_days: tuple[int, ...]) -> DueAlarms:
+        return due_alarms(self._state, reminder_days, self._reminders_sent, workflow.now())
+
+    async def _record_missed(self, deadline: Deadline) -> None:
+        before = self._state
+        command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
+        events = decide(self._state, command, workflow.now())
+        await self._record(events, command_id=f"missed:{deadline.deadline_id}@{deadline.due}")
+        consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
+        await self._notify(escalation_notice(before, deadline, consequence))
 
     async def _notify(self, notification: Notification) -> None:
         await workflow.execute_activity(
