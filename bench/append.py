@@ -15,7 +15,9 @@ INSERT ... RETURNING global_position, COMMIT; into events_raw, made by
 constraints and indexes: checked before the runs).
 
 Both run on one fresh database, `--rounds` times each in alternating order, after a warm-up;
-both tables are emptied and a CHECKPOINT taken before every run. Target: project/raw >= 0.8.
+both tables are emptied and a CHECKPOINT taken before every run. Printed: commands/s, events/s
+and this process's CPU time per command (the database's is not in it) of each run; then the
+totals and project/raw. Target: project/raw >= 0.8.
 """
 
 import argparse
@@ -32,7 +34,7 @@ from random import Random
 from uuid import UUID
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 if not __package__:  # run as a script: python bench/append.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -80,24 +82,31 @@ def _domain_events(rng: Random, count: int, occurred_at: datetime) -> list[ev.Ev
         match i % 3:
             case 0:
                 found = tuple(
-                    Finding(criterion=f"{rng.randint(1, 12)}.{rng.randint(1, 9)}", facility_id="mill",
-                            kind=rng.choice(list(FindingKind)), note=_text(rng, rng.randint(30, 70)))
+                    Finding(
+                        criterion=f"{rng.randint(1, 12)}.{rng.randint(1, 9)}", facility_id="mill",
+                        kind=rng.choice(list(FindingKind)), note=_text(rng, rng.randint(30, 70)),
+                    )
                     for _ in range(3)
                 )
                 made.append(ev.FindingsRecorded(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", findings=found))
             case 1:
-                made.append(ev.ReportSubmitted(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1",
-                                               on_site_ended_on=date(2026, 11, 20), summary=_text(rng, rng.randint(180, 380))))
+                made.append(ev.ReportSubmitted(
+                    actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", on_site_ended_on=date(2026, 11, 20),
+                    summary=_text(rng, rng.randint(180, 380)),
+                ))
             case _:
-                made.append(ev.CorrectiveActionPlanSubmitted(actor=MEMBER, occurred_at=occurred_at, nc_id=f"NC-{i}",
-                                                             plan=_text(rng, rng.randint(200, 400))))
+                made.append(ev.CorrectiveActionPlanSubmitted(
+                    actor=MEMBER, occurred_at=occurred_at, nc_id=f"NC-{i}", plan=_text(rng, rng.randint(200, 400)),
+                ))
     return made
 
 
-def _command(rng: Random, stream_id: str, expected_version: int, events_per_command: int, at: datetime) -> Command:
+def _command(rng: Random, stream_id: str, expected_version: int, events: int, at: datetime) -> Command:
+    """A command's events as the append activity writes them down (deterministic ids and all)."""
     command_id = str(UUID(int=rng.getrandbits(128), version=4))
-    records = [to_record(stream_id, command_id, i, e) for i, e in enumerate(_domain_events(rng, events_per_command, at))]
-    return Command(stream_id, expected_version, tuple(NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records))
+    records = [to_record(stream_id, command_id, i, e) for i, e in enumerate(_domain_events(rng, events, at))]
+    new_events = tuple(NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records)
+    return Command(stream_id, expected_version, new_events)
 
 
 def writer_workload(writer: int, commands: int, events_per_command: int, per_stream: int, seed: int) -> list[Command]:
@@ -116,7 +125,9 @@ def writer_workload(writer: int, commands: int, events_per_command: int, per_str
     return made
 
 
-def workload(writers: int, commands: int, events_per_command: int, per_stream: int, seed: int) -> list[list[Command]]:
+def workload(
+    writers: int, commands: int, events_per_command: int, per_stream: int, seed: int
+) -> list[list[Command]]:
     shares = [commands // writers + (1 if w < commands % writers else 0) for w in range(writers)]
     return [writer_workload(w, n, events_per_command, per_stream, seed) for w, n in enumerate(shares)]
 
@@ -151,7 +162,9 @@ def raw_writer(pool: asyncpg.Pool, events_per_command: int) -> Writer:
         for c in commands:
             arguments: list[object] = []
             for version, e in enumerate(c.events, start=c.expected_version + 1):
-                arguments += (c.stream_id, version, e.event_id, e.event_type, json.dumps(e.data), json.dumps(e.metadata))
+                arguments += (
+                    c.stream_id, version, e.event_id, e.event_type, json.dumps(e.data), json.dumps(e.metadata)
+                )
             async with pool.acquire() as connection, connection.transaction():
                 positions = await connection.fetch(statement, *arguments)
             assert len(positions) == len(c.events)
@@ -237,38 +250,46 @@ async def create_raw_table(admin: asyncpg.Connection) -> str:
     await admin.execute(CREATE_RAW_TABLE)
     indexes = await _index_shapes(admin, "events")
     constraints = await _constraint_shapes(admin, "events")
-    if indexes != await _index_shapes(admin, "events_raw") or constraints != await _constraint_shapes(admin, "events_raw"):
+    copied = (await _index_shapes(admin, "events_raw"), await _constraint_shapes(admin, "events_raw"))
+    if copied != (indexes, constraints):
         raise RuntimeError("events_raw does not have the indexes and constraints of events")
     return f"{len(indexes)} indexes, {len(constraints)} constraints"
 
 
+async def alternate(
+    writers: dict[str, Writer], work: list[list[Command]], rounds: int, admin: asyncpg.Connection
+) -> list[RunResult]:
+    """Each writer once per round, in reverse order every other round, on emptied tables."""
+    results: list[RunResult] = []
+    for round_ in range(1, rounds + 1):
+        for target in list(writers) if round_ % 2 else reversed(writers):
+            await reset_tables(admin)
+            result = await timed_run(target, round_, writers[target], work)
+            print(
+                f"  round {round_} {target:8} {result.seconds:6.2f} s"
+                f"  {result.commands_per_second:6.0f} commands/s  {result.events_per_second:6.0f} events/s"
+                f"  client CPU {result.cpu_ms_per_command:.2f} ms/command",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
 async def run(args: argparse.Namespace, database: BenchDatabase) -> list[RunResult]:
-    work = workload(args.writers, args.commands, args.events_per_command, args.commands_per_stream, args.seed)
-    warmup = workload(args.writers, args.warmup, args.events_per_command, args.commands_per_stream, args.seed + 1)
-    engine: AsyncEngine = create_async_engine(database.url, pool_size=args.writers, max_overflow=0)
-    pool = await asyncpg.create_pool(min_size=args.writers, max_size=args.writers, **database.asyncpg_arguments)
-    admin = await asyncpg.connect(**database.asyncpg_arguments)
+    shape = (args.events_per_command, args.commands_per_stream)
+    work = workload(args.writers, args.commands, *shape, seed=args.seed)
+    warmup = workload(args.writers, args.warmup, *shape, seed=args.seed + 1)
     data, metadata = payload_sizes(work)
     print(f"payload per event: {data:.0f} bytes of data, {metadata:.0f} bytes of metadata (JSON)")
+    engine = create_async_engine(database.url, pool_size=args.writers, max_overflow=0)
+    pool = await asyncpg.create_pool(min_size=args.writers, max_size=args.writers, **database.asyncpg_arguments)
+    admin = await asyncpg.connect(**database.asyncpg_arguments)
     try:
         print(f"events_raw: same {await create_raw_table(admin)} as events")
-        writers = {
-            "project": project_writer(EventStore(engine)),
-            "raw": raw_writer(pool, args.events_per_command),
-        }
+        writers = {"project": project_writer(EventStore(engine)), "raw": raw_writer(pool, args.events_per_command)}
         for target, writer in writers.items():
             await timed_run(target, 0, writer, warmup)
-        results: list[RunResult] = []
-        for round_ in range(1, args.rounds + 1):
-            order = list(writers) if round_ % 2 else list(reversed(writers))
-            for target in order:
-                await reset_tables(admin)
-                result = await timed_run(target, round_, writers[target], work)
-                print(f"  round {round_} {target:8} {result.seconds:6.2f} s  {result.commands_per_second:8.0f} commands/s"
-                      f"  {result.events_per_second:8.0f} events/s  client CPU {result.cpu_ms_per_command:.2f} ms/command",
-                      flush=True)
-                results.append(result)
-        return results
+        return await alternate(writers, work, args.rounds, admin)
     finally:
         await admin.close()
         await pool.close()
@@ -297,7 +318,8 @@ def report(results: Sequence[RunResult]) -> None:
     per_round = [round_ratio(results, n) for n in sorted({r.round for r in results})]
     ratio = project.commands_per_second / raw.commands_per_second
     verdict = "met" if ratio >= 0.8 else "MISSED"
-    print(f"ratio project/raw: {ratio:.2f} (per round: {', '.join(f'{r:.2f}' for r in per_round)}; target >= 0.8: {verdict})")
+    rounds = ", ".join(f"{r:.2f}" for r in per_round)
+    print(f"ratio project/raw: {ratio:.2f} (per round: {rounds}; target >= 0.8: {verdict})")
 
 
 def parse_args() -> argparse.Namespace:
@@ -317,8 +339,10 @@ async def main() -> None:
     args = parse_args()
     server = server_url(args.database_url)
     async with fresh_database(server, "certflow_bench_append") as database:
-        print(f"PostgreSQL {database.server_version}; {args.commands} commands x {args.events_per_command} events,"
-              f" {args.writers} writers, ~{args.commands_per_stream} commands per stream, {args.rounds} rounds")
+        print(
+            f"PostgreSQL {database.server_version}; {args.commands} commands x {args.events_per_command} events,"
+            f" {args.writers} writers, ~{args.commands_per_stream} commands per stream, {args.rounds} rounds"
+        )
         results = await run(args, database)
     report(results)
 

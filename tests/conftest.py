@@ -1,7 +1,7 @@
 """Shared fixtures: a database of this run's own (DATABASE_URL's server, else an embedded
 one), the Temporal time-skipping test server, a worker per test on its own task queue."""
 
-import os
+import asyncio
 import shutil
 import sys
 import tempfile
@@ -34,23 +34,12 @@ def binary(name: str) -> str:
     return found
 
 
-async def _create_database(server_url: str, name: str) -> str:
-    url = make_url(server_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(admin.replace("postgresql://", "postgres://", 1))
+async def _as_admin(server_url: str, statement: str) -> None:
+    """Runs one statement on the server's maintenance database."""
+    url = make_url(server_url).set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_database(server_url: str, name: str) -> None:
-    url = make_url(server_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(admin.replace("postgresql://", "postgres://", 1))
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(statement)
     finally:
         await connection.close()
 
@@ -74,12 +63,11 @@ def server_url() -> Iterator[str]:
 async def database_url(server_url: str) -> AsyncIterator[str]:
     """A fresh, migrated database for this test run only, dropped at the end."""
     name = f"certflow_test_{uuid.uuid4().hex[:12]}"
-    url = await _create_database(server_url, name)
-    import asyncio
-
+    await _as_admin(server_url, f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     await asyncio.to_thread(upgrade, url)
     yield url
-    await _drop_database(server_url, name)
+    await _as_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ from domain import commands as cmd
 from domain import events as ev
 from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType
 from domain.certificates import CertificateKind
-from domain.deadlines import Deadline, DeadlineKind, Party
+from domain.deadlines import DeadlineKind, Party
 from domain.errors import RuleViolation
 from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_assigned_firm, require_secretariat
 from domain.rules.application import require_accepted
-from domain.rules.deadlines import meet
+from domain.rules.deadlines import audit_deadline, meet
 from domain.rules.emit import Emit
 from domain.state import CertificationState
 
@@ -33,13 +33,8 @@ def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list:
     if command.starts_on < emit.today:
         raise RuleViolation("audit.start-not-in-past", f"audit cannot start before today ({emit.today})")
     _check_type_fits_lifecycle(state, policy, command, emit.today)
-    report = Deadline(
-        deadline_id=f"report:{command.audit_id}",
-        kind=DeadlineKind.REPORT,
-        due=policy.report_due_after_audit.after(command.ends_on),
-        owner=Party.AUDIT_FIRM,
-        subject=command.audit_id,
-    )
+    due = policy.report_due_after_audit.after(command.ends_on)
+    report = audit_deadline(DeadlineKind.REPORT, command.audit_id, due, owner=Party.AUDIT_FIRM)
     planned = emit(
         ev.AuditPlanned,
         audit_id=command.audit_id,

@@ -1,5 +1,7 @@
 """Deadline rules: which deadlines a certificate brings, meeting, extending and missing them."""
 
+from datetime import date
+
 from domain import commands as cmd
 from domain import events as ev
 from domain.certificates import Certificate
@@ -18,6 +20,11 @@ def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list:
 
 def of_kind(state: CertificationState, kind: DeadlineKind) -> list[str]:
     return [d.deadline_id for d in state.deadlines.values() if d.kind == kind]
+
+
+def audit_deadline(kind: DeadlineKind, audit_id: str, due: date, owner: Party = Party.MEMBER) -> Deadline:
+    """A deadline about one audit: its report, its CAPs, its majors' closure or verification."""
+    return Deadline(deadline_id=f"{kind}:{audit_id}", kind=kind, due=due, owner=owner, subject=audit_id)
 
 
 def surveillance_deadline(policy: Policy, cycle_start: Certificate, index: int) -> Deadline | None:

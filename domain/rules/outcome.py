@@ -6,12 +6,12 @@ from domain import commands as cmd
 from domain import events as ev
 from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType, FindingSummary
 from domain.certificates import Certificate, CertificateKind, CertificateStatus
-from domain.deadlines import Deadline, DeadlineKind, Party
+from domain.deadlines import DeadlineKind
 from domain.nonconformities import Severity
 from domain.policy import MajorNcOutcome, Policy, policy_by_id
 from domain.rules.access import require_secretariat
 from domain.rules.audit import current_audit
-from domain.rules.deadlines import certificate_deadlines, meet, of_kind, surveillance_deadline
+from domain.rules.deadlines import audit_deadline, certificate_deadlines, meet, of_kind, surveillance_deadline
 from domain.rules.emit import Emit
 from domain.state import CertificationState
 
@@ -145,13 +145,8 @@ def _grant(
 
 def _defer(policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit) -> list:
     assert policy.major_verification_within is not None and audit.on_site_ended_on is not None
-    verification = Deadline(
-        deadline_id=f"major-verification:{audit.audit_id}",
-        kind=DeadlineKind.MAJOR_VERIFICATION,
-        due=policy.major_verification_within.after(audit.on_site_ended_on),
-        owner=Party.MEMBER,
-        subject=audit.audit_id,
-    )
+    due = policy.major_verification_within.after(audit.on_site_ended_on)
+    verification = audit_deadline(DeadlineKind.MAJOR_VERIFICATION, audit.audit_id, due)
     why = f"{summary.majors} major NC(s) must be verified closed by {verification.due}"
     return [
         emit(ev.CertificationDeferred, audit_id=audit.audit_id, reason=why),
@@ -178,21 +173,9 @@ def _raise_ncs(
     if not summary.majors:
         return raised
     assert audit.on_site_ended_on is not None
-    cap = Deadline(
-        deadline_id=f"cap:{audit.audit_id}",
-        kind=DeadlineKind.CAP,
-        due=policy.cap_due_after_audit.after(audit.on_site_ended_on),
-        owner=Party.MEMBER,
-        subject=audit.audit_id,
-    )
-    deadlines = [cap]
+    ended = audit.on_site_ended_on
+    deadlines = [audit_deadline(DeadlineKind.CAP, audit.audit_id, policy.cap_due_after_audit.after(ended))]
     if closure_deadline:
-        closure = Deadline(
-            deadline_id=f"major-closure:{audit.audit_id}",
-            kind=DeadlineKind.MAJOR_CLOSURE,
-            due=policy.major_closure_within.after(audit.on_site_ended_on),
-            owner=Party.MEMBER,
-            subject=audit.audit_id,
-        )
-        deadlines.append(closure)
+        due = policy.major_closure_within.after(ended)
+        deadlines.append(audit_deadline(DeadlineKind.MAJOR_CLOSURE, audit.audit_id, due))
     return raised + [emit(ev.DeadlineSet, deadline=d) for d in deadlines]
