@@ -88,7 +88,9 @@ def _domain_events(rng: Random, count: int, occurred_at: datetime) -> list[ev.Ev
                     )
                     for _ in range(3)
                 )
-                made.append(ev.FindingsRecorded(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", findings=found))
+                made.append(
+                    ev.FindingsRecorded(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", findings=found)
+                )
             case 1:
                 made.append(ev.ReportSubmitted(
                     actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", on_site_ended_on=date(2026, 11, 20),
@@ -96,7 +98,8 @@ def _domain_events(rng: Random, count: int, occurred_at: datetime) -> list[ev.Ev
                 ))
             case _:
                 made.append(ev.CorrectiveActionPlanSubmitted(
-                    actor=MEMBER, occurred_at=occurred_at, nc_id=f"NC-{i}", plan=_text(rng, rng.randint(200, 400)),
+                    actor=MEMBER, occurred_at=occurred_at, nc_id=f"NC-{i}",
+                    plan=_text(rng, rng.randint(200, 400)),
                 ))
     return made
 
@@ -109,7 +112,9 @@ def _command(rng: Random, stream_id: str, expected_version: int, events: int, at
     return Command(stream_id, expected_version, new_events)
 
 
-def writer_workload(writer: int, commands: int, events_per_command: int, per_stream: int, seed: int) -> list[Command]:
+def writer_workload(
+    writer: int, commands: int, events_per_command: int, per_stream: int, seed: int
+) -> list[Command]:
     """One writer's commands, in order, over streams of its own."""
     rng = Random(seed * 1000 + writer)
     at = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -208,7 +213,9 @@ class Summary:
     @classmethod
     def of(cls, target: str, runs: Sequence[RunResult]) -> "Summary":
         mine = [r for r in runs if r.target == target]
-        return cls(target, sum(r.commands for r in mine), sum(r.events for r in mine), sum(r.seconds for r in mine))
+        return cls(
+            target, sum(r.commands for r in mine), sum(r.events for r in mine), sum(r.seconds for r in mine)
+        )
 
     @property
     def commands_per_second(self) -> float:
@@ -286,7 +293,10 @@ async def run(args: argparse.Namespace, database: BenchDatabase) -> list[RunResu
     admin = await asyncpg.connect(**database.asyncpg_arguments)
     try:
         print(f"events_raw: same {await create_raw_table(admin)} as events")
-        writers = {"project": project_writer(EventStore(engine)), "raw": raw_writer(pool, args.events_per_command)}
+        writers = {
+            "project": project_writer(EventStore(engine)),
+            "raw": raw_writer(pool, args.events_per_command),
+        }
         for target, writer in writers.items():
             await timed_run(target, 0, writer, warmup)
         return await alternate(writers, work, args.rounds, admin)
@@ -327,7 +337,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--commands", type=int, default=20_000, help="commands per run (default 20000)")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers and pool size (default 8)")
     parser.add_argument("--events-per-command", type=int, default=3, help="events per command (default 3)")
-    parser.add_argument("--commands-per-stream", type=int, default=10, help="mean commands per stream (default 10)")
+    parser.add_argument(
+        "--commands-per-stream", type=int, default=10, help="mean commands per stream (default 10)"
+    )
     parser.add_argument("--rounds", type=int, default=2, help="timed runs of each, alternating (default 2)")
     parser.add_argument("--warmup", type=int, default=400, help="untimed commands of each first (default 400)")
     parser.add_argument("--seed", type=int, default=1)
