@@ -1,7 +1,6 @@
 """The certflow worker: runs certification workflows and the activities they call."""
 
 import asyncio
-import signal
 from datetime import timedelta
 
 import structlog
@@ -13,6 +12,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.events import EventActivities
 from activities.notifications import NotificationActivities
 from certflow.logs import configure_logging
+from certflow.processes import stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import connect
 from eventstore import EventStore
@@ -45,10 +45,7 @@ async def run_worker(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets running activities finish."""
     engine = create_async_engine(settings.resolved_database_url, pool_size=10)
     worker = build_worker(await connect(settings), engine, settings.task_queue)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     log.info("worker started", task_queue=settings.task_queue)
     async with worker:
         await stop.wait()

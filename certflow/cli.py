@@ -49,6 +49,33 @@ def worker() -> None:
     asyncio.run(run_worker(_settings()))
 
 
+projections_app = typer.Typer(help="Read models projected from the event log.", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
+
+
+@app.command()
+def projector() -> None:
+    """Keep the read models current until SIGINT or SIGTERM (one instance leads; others wait)."""
+    from certflow.processes import run_projector
+
+    asyncio.run(run_projector(_settings()))
+
+
+@projections_app.command("rebuild")
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="one read model; all when omitted")] = None,
+) -> None:
+    """Rebuild read models from the first event into fresh tables, then swap them in."""
+    from projections import NAMES
+
+    if name is not None and name not in NAMES:
+        typer.echo(f"no read model {name!r}; there are: {', '.join(NAMES)}", err=True)
+        raise typer.Exit(2)
+    from certflow.processes import rebuild_read_models
+
+    asyncio.run(rebuild_read_models(_settings(), [name] if name else list(NAMES)))
+
+
 @app.command()
 def history(
     certification_id: Annotated[str, typer.Argument(help="the certification (and workflow) id")],

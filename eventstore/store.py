@@ -2,15 +2,18 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Integer, Row, Text, Uuid, column, func, insert, select, values
+from sqlalchemy import BigInteger, Integer, Row, Text, Uuid, cast, column, func, insert, literal, select, tuple_, values
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from eventstore.records import AppendResult, ConcurrencyError, NewEvent, RecordedEvent
-from eventstore.schema import events
+from eventstore.records import AppendResult, ConcurrencyError, LogPosition, NewEvent, RecordedEvent
+from eventstore.schema import Xid8, events
 
 _INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
+# xid8 has no driver codec: read it as a number.
+_TRANSACTION_ID = cast(cast(events.c.transaction_id, Text), BigInteger).label("transaction_id")
+_COLUMNS = [c for c in events.c if c.name != "transaction_id"] + [_TRANSACTION_ID]
 
 
 class DuplicateEventError(Exception):
@@ -71,7 +74,7 @@ class EventStore:
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[RecordedEvent]:
         query = (
-            select(events)
+            select(*_COLUMNS)
             .where(events.c.stream_id == stream_id, events.c.version > after_version)
             .order_by(events.c.version)
         )
@@ -82,13 +85,35 @@ class EventStore:
         """One page of the whole log in global order. Positions can commit out of order:
         a reader that must not skip one (a projector) needs a snapshot horizon too."""
         query = (
-            select(events)
+            select(*_COLUMNS)
             .where(events.c.global_position > after_position)
             .order_by(events.c.global_position)
             .limit(limit)
         )
         async with self._engine.connect() as conn:
             return [_recorded(r) for r in await conn.execute(query)]
+
+
+async def read_settled(conn: AsyncConnection, after: LogPosition, limit: int) -> list[RecordedEvent]:
+    """The next events after `after` in (transaction, position) order, only from transactions
+    older than every transaction still in flight. A position taken by a transaction that
+    commits late is therefore never skipped (the gap problem); a long-open transaction holds
+    readers back instead. Runs in the caller's transaction, so a projector can write its
+    read models and checkpoint in the same one."""
+    horizon = func.pg_snapshot_xmin(func.pg_current_snapshot())
+    since = tuple_(cast(literal(str(after.transaction_id)), Xid8), literal(after.global_position))
+    query = (
+        select(*_COLUMNS)
+        .where(events.c.transaction_id < horizon, tuple_(events.c.transaction_id, events.c.global_position) > since)
+        .order_by(events.c.transaction_id, events.c.global_position)
+        .limit(limit)
+    )
+    return [_recorded(r) for r in await conn.execute(query)]
+
+
+async def log_head(conn: AsyncConnection) -> int:
+    """The highest global position written so far (0 for an empty log)."""
+    return await conn.scalar(select(func.coalesce(func.max(events.c.global_position), 0))) or 0
 
 
 def _current_version(stream_id: str):  # type: ignore[no-untyped-def]
@@ -130,4 +155,5 @@ def _recorded(row: Row) -> RecordedEvent:
         data=row.data,
         metadata=row.metadata,
         recorded_at=row.recorded_at,
+        transaction_id=row.transaction_id,
     )

@@ -1,1 +1,29 @@
-"""Read models projected from the event log (the oversight issue builds them here)."""
+"""Read models projected from the event log: the projector keeps them current, `rebuild`
+makes any of them again from the first event. The events are the truth; every table here
+can be thrown away."""
+
+from sqlalchemy import Table
+
+from projections.audits import AuditsProjection
+from projections.certifications import CertificationsProjection
+from projections.deadlines import DeadlinesProjection
+from projections.nonconformities import NonConformitiesProjection
+from projections.projection import Projection
+from projections.tables import READ_MODELS
+from projections.timeline import TimelineProjection
+
+# Order matters within a page: deadlines read certifications' members and audits' firms.
+PROJECTIONS: tuple[type[Projection], ...] = (
+    CertificationsProjection,
+    AuditsProjection,
+    DeadlinesProjection,
+    NonConformitiesProjection,
+    TimelineProjection,
+)
+NAMES = tuple(p.name for p in PROJECTIONS)
+
+
+def projection(name: str, table: Table | None = None) -> Projection:
+    """The projection of that read model, writing into `table` (default: the live one)."""
+    kind = next(p for p in PROJECTIONS if p.name == name)
+    return kind(table if table is not None else READ_MODELS[name])

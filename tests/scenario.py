@@ -16,10 +16,10 @@ from domain.decide import decide
 from domain.events import Event
 from domain.evolve import evolve
 from domain.firms import Accreditation, AuditFirm
-from domain.records import from_record
+from domain.records import from_record, to_record
 from domain.scope import Activity, Facility, StandardRef
 from domain.state import CertificationState
-from eventstore import EventStore
+from eventstore import EventStore, NewEvent
 from workflows.client import CertificationClient
 from workflows.messages import CommandOutcome
 
@@ -149,9 +149,9 @@ class Scenario(ABC):
 class Story(Scenario):
     """The pure decider alone: no I/O, no timers."""
 
-    def __init__(self) -> None:
+    def __init__(self, certification_id: str = "cert-story") -> None:
         super().__init__()
-        self.certification_id = "cert-story"
+        self.certification_id = certification_id
         self.now = datetime.combine(EPOCH, time(9), tzinfo=UTC)
         self._state = CertificationState(certification_id=self.certification_id)
         self.history: list[Event] = []
@@ -168,6 +168,12 @@ class Story(Scenario):
 
     async def state(self) -> CertificationState:
         return self._state
+
+    async def record(self, store: EventStore) -> None:
+        """Writes the story's events to the log, as if its workflow had."""
+        records = [to_record(self.certification_id, "story", i, e) for i, e in enumerate(self.history)]
+        new = [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records]
+        await store.append(self.certification_id, 0, new)
 
 
 class Lifecycle(Scenario):

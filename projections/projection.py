@@ -1,0 +1,61 @@
+"""A projection turns a page of events into read-model rows, inside the projector's
+transaction. Most keep a set of rows per certification: load the rows of the certifications
+the page touches, apply the events in memory, write those certifications' rows back in one
+go. Batching per page, not per event, is what makes a rebuild fast."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from eventstore import RecordedEvent
+
+Row = dict[str, Any]
+
+
+class Projection:
+    """Named after the read model it fills; `table` may be a fresh copy during a rebuild."""
+
+    name: ClassVar[str]
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    async def apply(self, conn: AsyncConnection, page: Sequence[RecordedEvent]) -> None:
+        raise NotImplementedError
+
+    async def settle(self, conn: AsyncConnection, certification_ids: list[str]) -> None:
+        """After every projection has taken the page: fill in what depends on the others."""
+
+
+class RowsPerCertification(Projection):
+    """Rows keyed within a certification by `key_columns`."""
+
+    key_columns: ClassVar[tuple[str, ...]]
+
+    def evolve(self, rows: dict[tuple, Row], event: RecordedEvent) -> None:
+        """Change the certification's rows for one event, in place."""
+        raise NotImplementedError
+
+    async def finish(self, conn: AsyncConnection, rows: dict[str, dict[tuple, Row]]) -> None:
+        """Fill in fields that other read models hold, before writing (default: nothing)."""
+
+    async def apply(self, conn: AsyncConnection, page: Sequence[RecordedEvent]) -> None:
+        touched = sorted({e.stream_id for e in page})
+        rows = await self._load(conn, touched)
+        for event in page:
+            self.evolve(rows[event.stream_id], event)
+        await self.finish(conn, rows)
+        await conn.execute(delete(self.table).where(self.table.c.certification_id.in_(touched)))
+        fresh = [row for certification in rows.values() for row in certification.values()]
+        if fresh:
+            await conn.execute(insert(self.table), fresh)
+
+    async def _load(self, conn: AsyncConnection, touched: list[str]) -> dict[str, dict[tuple, Row]]:
+        rows: dict[str, dict[tuple, Row]] = defaultdict(dict)
+        result = await conn.execute(select(self.table).where(self.table.c.certification_id.in_(touched)))
+        for row in result.mappings():
+            rows[row["certification_id"]][tuple(row[c] for c in self.key_columns)] = dict(row)
+        return rows

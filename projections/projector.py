@@ -1,0 +1,111 @@
+"""The projector: follows the log and keeps every read model current.
+
+One instance leads at a time (a session advisory lock); others wait and take over when the
+leader's connection dies. Each page of events is applied to every projection together with
+its checkpoint in one transaction, so after any crash it resumes without skipping or
+double-applying. It wakes on NOTIFY from the append trigger and polls as a fallback."""
+
+import asyncio
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from eventstore import read_settled
+from projections import NAMES, checkpoints, projection
+from projections.projection import Projection
+
+log = structlog.get_logger("certflow.projector")
+
+LEADER_LOCK = 0x63657274666C6F77  # "certflow"
+CHANNEL = "certflow_events"
+
+
+async def project_page(conn: AsyncConnection, projections: Sequence[Projection], page_size: int) -> int:
+    """Applies the next page to each projection still behind it; the caller's transaction
+    holds rows and checkpoints together. Returns how many events the page held."""
+    positions = await checkpoints.lock(conn, [p.name for p in projections])
+    page = await read_settled(conn, min(positions.values()), page_size)
+    if not page:
+        return 0
+    touched: set[str] = set()
+    for target in projections:
+        behind = [e for e in page if e.position > positions[target.name]]
+        if behind:
+            await target.apply(conn, behind)
+            touched.update(e.stream_id for e in behind)
+            await checkpoints.save(conn, target.name, behind[-1].position, len(behind))
+    for target in projections:
+        await target.settle(conn, sorted(touched))
+    return len(page)
+
+
+class Projector:
+    def __init__(self, engine: AsyncEngine, page_size: int = 1000, poll_seconds: float = 1.0) -> None:
+        self._engine = engine
+        self._page_size = page_size
+        self._poll_seconds = poll_seconds
+        self._projections = [projection(name) for name in NAMES]
+        self._wake = asyncio.Event()
+        self.leading = asyncio.Event()
+
+    async def catch_up(self) -> int:
+        """Applies pages until none is left; returns the events applied."""
+        total = 0
+        while True:
+            async with self._engine.begin() as conn:
+                applied = await project_page(conn, self._projections, self._page_size)
+            if not applied:
+                return total
+            total += applied
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with self._engine.connect() as leader:
+            if not await self._lead(leader, stop):
+                return
+            raw = (await leader.get_raw_connection()).driver_connection
+            await raw.add_listener(CHANNEL, self._on_notify)
+            log.info("projector leading")
+            self.leading.set()
+            try:
+                await self._follow(leader, stop)
+            finally:
+                self.leading.clear()
+                if not raw.is_closed():
+                    await raw.remove_listener(CHANNEL, self._on_notify)
+                    # The connection goes back to the pool: let go of the lock it holds.
+                    await leader.rollback()
+                    await leader.execute(select(func.pg_advisory_unlock(LEADER_LOCK)))
+                    await leader.commit()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _lead(self, leader: AsyncConnection, stop: asyncio.Event) -> bool:
+        """Waits for the leader lock (held by this session until it ends)."""
+        while not stop.is_set():
+            if await leader.scalar(select(func.pg_try_advisory_lock(LEADER_LOCK))):
+                await leader.commit()
+                return True
+            await leader.rollback()
+            await _wait(stop, self._poll_seconds)
+        return False
+
+    async def _follow(self, leader: AsyncConnection, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            applied = await self.catch_up()
+            if applied:
+                log.info("events projected", count=applied)
+            # A dead leader connection means another instance may lead now: stop.
+            await leader.scalar(select(1))
+            await leader.rollback()
+            await _wait(stop, self._poll_seconds, self._wake)
+
+
+async def _wait(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
+    waiters = [asyncio.create_task(stop.wait())] + ([asyncio.create_task(wake.wait())] if wake else [])
+    _, pending = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()

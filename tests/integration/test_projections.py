@@ -1,0 +1,200 @@
+"""The projector over scripted event logs: the rows it makes, crash and resume, the gap
+problem, rebuild, and one leader at a time."""
+
+import asyncio
+import uuid
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain import commands as cmd
+from domain.audits import AuditType
+from domain.records import to_record
+from eventstore import EventStore
+from eventstore.schema import events
+from projections import NAMES
+from projections.projector import Projector
+from projections.rebuild import rebuild, rebuild_all
+from projections.tables import READ_MODELS, certifications, checkpoints, deadlines, timeline
+from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
+
+
+async def recorded_story(store: EventStore, majors: int = 0, suspend: bool = False) -> Story:
+    """A certified entity's first year, written to the log."""
+    story = Story(certification_id=f"cert-{uuid.uuid4().hex[:10]}")
+    await story.admit(facilities=(ROLLING_MILL, SMELTER.model_copy(update={"facility_id": "s"})))
+    await story.audit(AuditType.CERTIFICATION, date(2040, 2, 13), findings(majors=majors, minors=1))
+    if suspend:
+        await story.send(cmd.Suspend(actor=SECRETARIAT, reason="complaint"))
+    await story.record(store)
+    return story
+
+
+async def rows(engine: AsyncEngine, ids: list[str]) -> dict[str, list[dict]]:
+    """Every read model's rows for these certifications, in key order."""
+    snapshot = {}
+    async with engine.connect() as conn:
+        for name, table in READ_MODELS.items():
+            query = select(table).where(table.c.certification_id.in_(ids)).order_by(*table.primary_key.columns)
+            snapshot[name] = [dict(r) for r in (await conn.execute(query)).mappings()]
+    return snapshot
+
+
+async def test_the_projector_makes_a_row_per_certification_with_its_deadlines_and_timeline(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    story = await recorded_story(store, majors=1)
+    await Projector(engine).catch_up()
+    snapshot = await rows(engine, [story.certification_id])
+    [row] = snapshot["certifications"]
+    assert {k: row[k] for k in ("phase", "certificate_kind", "certificate_status", "valid_from", "valid_until",
+                                "countries", "activities", "audit_firm_id", "open_majors", "open_minors",
+                                "next_audit_type", "next_audit_due", "applied_on", "first_certified_on")} == {
+        "phase": "certified", "certificate_kind": "provisional", "certificate_status": "active",
+        "valid_from": date(2040, 2, 22), "valid_until": date(2041, 2, 22), "countries": ["DE", "NO"],
+        "activities": ["rolling", "smelting"], "audit_firm_id": "firm-a", "open_majors": 1, "open_minors": 1,
+        "next_audit_type": "certification", "next_audit_due": date(2041, 2, 22),
+        "applied_on": EPOCH, "first_certified_on": date(2040, 2, 22),
+    }
+    assert [(d["deadline_id"], d["due"], d["owner_organisation_id"]) for d in snapshot["deadlines"]] == [
+        ("cap:A1", date(2040, 3, 15), "nordic-alu"),
+        ("expiry:1", date(2041, 2, 22), "nordic-alu"),
+        ("major-closure:A1", date(2041, 2, 15), "nordic-alu"),
+    ]
+    assert [a["status"] for a in snapshot["audits"]] == ["closed"]
+    assert len(snapshot["timeline"]) == len(story.history)
+    assert snapshot["timeline"][0]["summary"].startswith("Nordic Aluminium applied for Nordic Aluminium Rolling")
+
+
+class CrashingProjector(Projector):
+    """Dies inside the transaction of its third page, after some read models were written."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, page_size=7)
+        timeline_projection = self._projections[-1]
+        real_apply = timeline_projection.apply
+        self.pages = 0
+
+        async def apply(conn, page):  # type: ignore[no-untyped-def]
+            self.pages += 1
+            if self.pages == 3:
+                raise RuntimeError("projector killed mid-page")
+            await real_apply(conn, page)
+
+        timeline_projection.apply = apply  # type: ignore[method-assign]
+
+
+async def test_a_projector_killed_mid_run_resumes_to_exactly_what_a_rebuild_makes(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    await Projector(engine).catch_up()
+    stories = [await recorded_story(store, majors=m, suspend=m == 2) for m in range(4)]
+    ids = [s.certification_id for s in stories]
+    crashing = CrashingProjector(engine)
+    try:
+        await crashing.catch_up()
+        raise AssertionError("the projector should have died")
+    except RuntimeError:
+        pass
+    await Projector(engine).catch_up()
+    resumed = await rows(engine, ids)
+    assert len(resumed["timeline"]) == sum(len(s.history) for s in stories), "each event applied once"
+    await rebuild_all(engine)
+    assert await rows(engine, ids) == resumed
+
+
+async def test_an_event_committed_after_a_later_position_is_not_skipped(engine: AsyncEngine) -> None:
+    """The gap problem: position p1 is taken first but commits after p2."""
+    await Projector(engine).catch_up()
+    early, late = Story(f"gap-{uuid.uuid4().hex[:8]}"), Story(f"gap-{uuid.uuid4().hex[:8]}")
+    for story in (early, late):
+        await story.apply()
+    async with engine.connect() as slow:
+        await slow.begin()
+        first = await slow.scalar(first_event_insert(early))
+        async with engine.begin() as fast:
+            second = await fast.scalar(first_event_insert(late))
+        assert first < second
+        await Projector(engine).catch_up()
+        ids = [early.certification_id, late.certification_id]
+        assert await timeline_versions(engine, ids) == set(), "nothing passes an open transaction"
+        await slow.commit()
+    await Projector(engine).catch_up()
+    assert await timeline_versions(engine, ids) == {(ids[0], 1), (ids[1], 1)}
+
+
+def first_event_insert(story: Story):  # type: ignore[no-untyped-def]
+    record = to_record(story.certification_id, "gap", 0, story.history[0])
+    return insert(events).values(
+        stream_id=story.certification_id, version=1, event_id=record.event_id, event_type=record.event_type,
+        data=record.data, metadata=record.metadata,
+    ).returning(events.c.global_position)
+
+
+async def timeline_versions(engine: AsyncEngine, ids: list[str]) -> set[tuple[str, int]]:
+    async with engine.connect() as conn:
+        query = select(timeline.c.certification_id, timeline.c.version).where(timeline.c.certification_id.in_(ids))
+        return set((await conn.execute(query)).all())
+
+
+async def test_a_rebuild_equals_incremental_projection_and_readers_see_the_old_model_meanwhile(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    stories = [await recorded_story(store, majors=m) for m in (0, 1)]
+    ids = [s.certification_id for s in stories]
+    await Projector(engine).catch_up()
+    incremental = await rows(engine, ids)
+    seen_during: list[int] = []
+
+    def progress(applied: int, total: int) -> None:
+        seen_during.append(applied)
+
+    for name in NAMES:
+        await rebuild(engine, name, progress, page_size=50)
+        async with engine.connect() as conn:
+            live = await conn.scalar(select(certifications.c.certification_id).where(certifications.c.certification_id == ids[0]))
+        assert live == ids[0]
+    assert seen_during, "rebuild reports progress"
+    assert await rows(engine, ids) == incremental
+    async with engine.connect() as conn:
+        positions = (await conn.execute(select(checkpoints.c.projection, checkpoints.c.global_position))).all()
+    assert {p for p, _ in positions} >= set(NAMES)
+
+
+async def test_one_projector_leads_and_another_takes_over_when_it_stops(engine: AsyncEngine, store: EventStore) -> None:
+    first, second = Projector(engine, poll_seconds=0.1), Projector(engine, poll_seconds=0.1)
+    stop_first, stop_second = asyncio.Event(), asyncio.Event()
+    running_first = asyncio.create_task(first.run(stop_first))
+    await asyncio.wait_for(first.leading.wait(), 10)
+    running_second = asyncio.create_task(second.run(stop_second))
+    story = await recorded_story(store)
+    await asyncio.sleep(0.5)
+    assert not second.leading.is_set()
+    stop_first.set()
+    await running_first
+    await asyncio.wait_for(second.leading.wait(), 10)
+    later = await recorded_story(store, majors=1)
+    for _ in range(50):
+        if len(await timeline_versions(engine, [later.certification_id])) == len(later.history):
+            break
+        await asyncio.sleep(0.1)
+    stop_second.set()
+    await running_second
+    assert len(await timeline_versions(engine, [story.certification_id])) == len(story.history)
+    assert len(await timeline_versions(engine, [later.certification_id])) == len(later.history)
+
+
+async def test_open_deadlines_leave_the_read_model_when_met_or_the_certificate_ends(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    story = Story(certification_id=f"cert-{uuid.uuid4().hex[:10]}")
+    await story.admit()
+    await story.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))
+    await story.send(cmd.Withdraw(actor=SECRETARIAT, reason="left the scheme"))
+    await story.record(store)
+    await Projector(engine).catch_up()
+    async with engine.connect() as conn:
+        left = (await conn.execute(select(deadlines).where(deadlines.c.certification_id == story.certification_id))).all()
+        phase = await conn.scalar(select(certifications.c.phase).where(certifications.c.certification_id == story.certification_id))
+    assert (left, phase) == ([], "ended")
