@@ -1,9 +1,15 @@
 """Reading stored events' JSON: dates, times and the acting user, parsed once here."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
+from domain.events import Event
 from eventstore import RecordedEvent
+
+CERTIFICATION_EVENTS = frozenset(
+    kind.model_fields["type"].default for kind in get_args(get_args(Event)[0])
+)
+"""The event types read models are made of; anything else in the log is stepped over."""
 
 ENDING_EVENTS = frozenset({"CertificateWithdrawn", "CertificateRevoked", "CertificateExpired"})
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore import read_settled
 from projections import NAMES, checkpoints, projection
+from projections.fields import CERTIFICATION_EVENTS
 from projections.projection import Projection
 
 log = structlog.get_logger("certflow.projector")
@@ -32,10 +33,13 @@ async def project_page(conn: AsyncConnection, projections: Sequence[Projection],
     touched: set[str] = set()
     for target in projections:
         behind = [e for e in page if e.position > positions[target.name]]
-        if behind:
-            await target.apply(conn, behind)
-            touched.update(e.stream_id for e in behind)
-            await checkpoints.save(conn, target.name, behind[-1].position, len(behind))
+        if not behind:
+            continue
+        ours = [e for e in behind if e.event_type in CERTIFICATION_EVENTS]
+        if ours:
+            await target.apply(conn, ours)
+            touched.update(e.stream_id for e in ours)
+        await checkpoints.save(conn, target.name, behind[-1].position, len(ours))
     for target in projections:
         await target.settle(conn, sorted(touched))
     return len(page)

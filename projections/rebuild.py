@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore import LogPosition, log_head, read_settled
 from projections import NAMES, checkpoints, projection
+from projections.fields import CERTIFICATION_EVENTS
 from projections.projection import Projection
 from projections.tables import READ_MODELS, SCHEMA
 
@@ -62,8 +63,10 @@ async def _apply_next(
         page = [e for e in page if e.position <= until]
     if not page:
         return None
-    await target.apply(conn, page)
-    await target.settle(conn, sorted({e.stream_id for e in page}))
+    ours = [e for e in page if e.event_type in CERTIFICATION_EVENTS]
+    if ours:
+        await target.apply(conn, ours)
+        await target.settle(conn, sorted({e.stream_id for e in ours}))
     return page[-1].position, len(page)
 
 
