@@ -31,17 +31,16 @@ async def run_projector(settings: Settings) -> None:
 
 async def rebuild_read_models(settings: Settings, names: list[str]) -> None:
     engine = create_async_engine(settings.resolved_database_url, pool_size=5)
-    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns) as progress:
-            for name in names:
-                task = progress.add_task(name, total=None)
+            task = progress.add_task(f"rebuilding {', '.join(names)}", total=None)
 
-                def advance(applied: int, total: int, task: int = task) -> None:
-                    progress.update(task, completed=applied, total=max(total, applied))
+            def advance(read: int, total: int) -> None:
+                progress.update(task, completed=read, total=max(total, read))
 
-                applied = await rebuild(engine, name, advance)
-                progress.update(task, completed=applied, total=max(applied, 1))
-                log.info("read model rebuilt", read_model=name, events=applied)
+            read = await rebuild(engine, names, advance)
+            progress.update(task, completed=read, total=max(read, 1))
+        log.info("read models rebuilt", read_models=names, events=read)
     finally:
         await engine.dispose()

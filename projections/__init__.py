@@ -2,6 +2,8 @@
 makes any of them again from the first event. The events are the truth; every table here
 can be thrown away."""
 
+from collections.abc import Mapping
+
 from sqlalchemy import Table
 
 from projections.audits import AuditsProjection
@@ -23,7 +25,6 @@ PROJECTIONS: tuple[type[Projection], ...] = (
 NAMES = tuple(p.name for p in PROJECTIONS)
 
 
-def projection(name: str, table: Table | None = None) -> Projection:
-    """The projection of that read model, writing into `table` (default: the live one)."""
-    kind = next(p for p in PROJECTIONS if p.name == name)
-    return kind(table if table is not None else READ_MODELS[name])
+def projections(tables: Mapping[str, Table] = READ_MODELS, names: tuple[str, ...] = NAMES) -> list[Projection]:
+    """The named projections, in page order, over these tables (default: the live ones)."""
+    return [kind(tables) for kind in PROJECTIONS if kind.name in names]

@@ -4,13 +4,12 @@ page, reads their rows for the open NC counts and the next scheduled audit."""
 
 from typing import ClassVar
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from eventstore import RecordedEvent
 from projections.fields import ENDING_EVENTS, day, occurred_at
 from projections.projection import Row, RowsPerCertification
-from projections.tables import deadlines, nonconformities
 
 _AUDIT_STEPS = {
     "AuditStarted": "in-progress", "FindingsRecorded": "findings-recorded", "ReportSubmitted": "report-submitted",
@@ -86,13 +85,14 @@ class CertificationsProjection(RowsPerCertification):
 
     async def settle(self, conn: AsyncConnection, certification_ids: list[str]) -> None:
         """Open NC counts and the next scheduled audit, from the other read models."""
+        nonconformities = self.tables["nonconformities"]
         open_ncs = await conn.execute(
             select(nonconformities.c.certification_id, nonconformities.c.severity, func.count())
             .where(nonconformities.c.certification_id.in_(certification_ids), nonconformities.c.closed_on.is_(None))
             .group_by(nonconformities.c.certification_id, nonconformities.c.severity)
         )
         counts = {(c, s): n for c, s, n in open_ncs}
-        announced = await self._announced_audits(conn, certification_ids)
+        announced = await self._announced_audits(conn, self.tables["deadlines"], certification_ids)
         current = await conn.execute(
             select(self.table.c.certification_id, self.table.c.phase, self.table.c.certificate_kind,
                    self.table.c.current_audit_status, self.table.c.next_audit_type, self.table.c.next_audit_due)
@@ -120,7 +120,9 @@ class CertificationsProjection(RowsPerCertification):
             )
 
     @staticmethod
-    async def _announced_audits(conn: AsyncConnection, certification_ids: list[str]) -> dict[str, dict[str, tuple]]:
+    async def _announced_audits(
+        conn: AsyncConnection, deadlines: Table, certification_ids: list[str]
+    ) -> dict[str, dict[str, tuple]]:
         """Per certification, per deadline kind that calls for an audit: (audit type, due)."""
         due = await conn.execute(
             select(deadlines.c.certification_id, deadlines.c.kind, func.min(deadlines.c.due))

@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from eventstore import RecordedEvent
 from projections.fields import ENDING_EVENTS, day
 from projections.projection import Row, RowsPerCertification
-from projections.tables import audits, certifications
 
 
 class DeadlinesProjection(RowsPerCertification):
@@ -42,6 +41,7 @@ class DeadlinesProjection(RowsPerCertification):
         ids = [c for c, r in rows.items() if r]
         if not ids:
             return
+        certifications, audits = self.tables["certifications"], self.tables["audits"]
         members = dict((await conn.execute(
             select(certifications.c.certification_id, certifications.c.member_id)
             .where(certifications.c.certification_id.in_(ids))

@@ -4,7 +4,7 @@ the page touches, apply the events in memory, write those certifications' rows b
 go. Batching per page, not per event, is what makes a rebuild fast."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import Table, delete, insert, select
@@ -16,12 +16,14 @@ Row = dict[str, Any]
 
 
 class Projection:
-    """Named after the read model it fills; `table` may be a fresh copy during a rebuild."""
+    """Named after the read model it fills. `tables` holds every read model's table of the
+    same generation (fresh copies during a rebuild), for projections that read another."""
 
     name: ClassVar[str]
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
+    def __init__(self, tables: Mapping[str, Table]) -> None:
+        self.tables = tables
+        self.table = tables[self.name]
 
     async def apply(self, conn: AsyncConnection, page: Sequence[RecordedEvent]) -> None:
         raise NotImplementedError

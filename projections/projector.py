@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore import read_settled
-from projections import NAMES, checkpoints, projection
+from projections import checkpoints, projections
 from projections.fields import CERTIFICATION_EVENTS
 from projections.projection import Projection
 
@@ -50,7 +50,7 @@ class Projector:
         self._engine = engine
         self._page_size = page_size
         self._poll_seconds = poll_seconds
-        self._projections = [projection(name) for name in NAMES]
+        self._projections = projections()
         self._wake = asyncio.Event()
         self.leading = asyncio.Event()
 

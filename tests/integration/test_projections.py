@@ -15,7 +15,7 @@ from eventstore import EventStore
 from eventstore.schema import events
 from projections import NAMES
 from projections.projector import Projector
-from projections.rebuild import rebuild, rebuild_all
+from projections.rebuild import rebuild
 from projections.tables import READ_MODELS, certifications, checkpoints, deadlines, timeline
 from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
 
@@ -100,7 +100,7 @@ async def test_a_projector_killed_mid_run_resumes_to_exactly_what_a_rebuild_make
     await Projector(engine).catch_up()
     resumed = await rows(engine, ids)
     assert len(resumed["timeline"]) == sum(len(s.history) for s in stories), "each event applied once"
-    await rebuild_all(engine)
+    await rebuild(engine)
     assert await rows(engine, ids) == resumed
 
 
@@ -132,6 +132,51 @@ def first_event_insert(story: Story):  # type: ignore[no-untyped-def]
     ).returning(events.c.global_position)
 
 
+async def certification_count(engine: AsyncEngine, ids: list[str]) -> int:
+    async with engine.connect() as conn:
+        return len((await conn.execute(select(certifications.c.certification_id)
+                                       .where(certifications.c.certification_id.in_(ids)))).all())
+
+
+async def timeline_versions(engine: AsyncEngine, ids: list[str]) -> set[tuple[str, int]]:
+    async with engine.connect() as conn:
+        query = select(timeline.c.certification_id, timeline.c.version).where(timeline.c.certification_id.in_(ids))
+        return set((await conn.execute(query)).all())
+
+
+async def test_a_rebuild_repairs_a_damaged_model_while_readers_see_the_old_one_whole(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    stories = [await recorded_story(store, majors=m) for m in (0, 1, 2)]
+    ids = [s.certification_id for s in stories]
+    await Projector(engine).catch_up()
+    incremental = await rows(engine, ids)
+    async with engine.begin() as conn:
+        await conn.execute(certifications.delete().where(certifications.c.certification_id == ids[0]))
+    observed: list[int] = []
+    rebuilding = asyncio.Event()
+
+    async def watch() -> None:
+        while not rebuilding.is_set():
+            observed.append(await certification_count(engine, ids))
+            await asyncio.sleep(0)
+
+    watcher = asyncio.create_task(watch())
+    read = await rebuild(engine, NAMES, lambda done, total: None, page_size=50)
+    rebuilding.set()
+    await watcher
+    assert read > 0
+    assert set(observed) <= {len(ids) - 1, len(ids)}, "never a half-built model"
+    assert observed[0] == len(ids) - 1, "the old model, whole, while the new one is built"
+    assert await rows(engine, ids) == incremental
+
+
+async def certification_count(engine: AsyncEngine, ids: list[str]) -> int:
+    async with engine.connect() as conn:
+        return len((await conn.execute(select(certifications.c.certification_id)
+                                       .where(certifications.c.certification_id.in_(ids)))).all())
+
+
 async def timeline_versions(engine: AsyncEngine, ids: list[str]) -> set[tuple[str, int]]:
     async with engine.connect() as conn:
         query = select(timeline.c.certification_id, timeline.c.version).where(timeline.c.certification_id.in_(ids))
@@ -147,15 +192,16 @@ async def test_a_rebuild_equals_incremental_projection_and_readers_see_the_old_m
     incremental = await rows(engine, ids)
     seen_during: list[int] = []
 
-    def progress(applied: int, total: int) -> None:
-        seen_during.append(applied)
+    def progress(read: int, total: int) -> None:
+        seen_during.append(read)
+        if len(seen_during) == 1:
+            live_rows.append(asyncio.get_running_loop().create_task(certification_count(engine, ids)))
 
-    for name in NAMES:
-        await rebuild(engine, name, progress, page_size=50)
-        async with engine.connect() as conn:
-            live = await conn.scalar(select(certifications.c.certification_id).where(certifications.c.certification_id == ids[0]))
-        assert live == ids[0]
+    live_rows: list[asyncio.Task] = []
+    await rebuild(engine, ["certifications"], progress, page_size=50)
+    await rebuild(engine, NAMES, progress, page_size=50)
     assert seen_during, "rebuild reports progress"
+    assert await live_rows[0] == len(ids), "mid-rebuild, readers see the old model whole"
     assert await rows(engine, ids) == incremental
     async with engine.connect() as conn:
         positions = (await conn.execute(select(checkpoints.c.projection, checkpoints.c.global_position))).all()
