@@ -4,7 +4,7 @@ import asyncio
 from datetime import timedelta
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -16,6 +16,7 @@ from certflow.processes import stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import connect
 from eventstore import EventStore
+from eventstore.database import create_engine
 from workflows.certification import CertificationWorkflow
 
 log = structlog.get_logger("certflow.worker")
@@ -43,7 +44,7 @@ def build_worker(client: Client, engine: AsyncEngine, task_queue: str) -> Worker
 
 async def run_worker(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets running activities finish."""
-    engine = create_async_engine(settings.resolved_database_url, pool_size=10)
+    engine = create_engine(settings.resolved_database_url)
     worker = build_worker(await connect(settings), engine, settings.task_queue)
     stop = stop_on_signals()
     log.info("worker started", task_queue=settings.task_queue)

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import structlog
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from certflow import demo
 from certflow.processes import stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import connect
+from eventstore.database import create_engine
 from migrations import upgrade
 from projections.projector import Projector
 from worker import build_worker
@@ -70,7 +70,7 @@ async def run_dev(settings: Settings) -> None:
     database_url = settings.resolved_database_url
     await asyncio.to_thread(upgrade, database_url)
     server = start_temporal(settings)
-    engine = create_async_engine(database_url, pool_size=10)
+    engine = create_engine(database_url)
     stop = stop_on_signals()
     try:
         client = await _connect_when_up(settings, server)

@@ -5,9 +5,9 @@ import signal
 
 import structlog
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from certflow.settings import Settings
+from eventstore.database import create_engine
 from projections.projector import Projector
 from projections.rebuild import rebuild
 
@@ -22,7 +22,7 @@ def stop_on_signals() -> asyncio.Event:
 
 
 async def run_projector(settings: Settings) -> None:
-    engine = create_async_engine(settings.resolved_database_url, pool_size=5)
+    engine = create_engine(settings.resolved_database_url, pool_size=5)
     try:
         await Projector(engine).run(stop_on_signals())
     finally:
@@ -30,7 +30,7 @@ async def run_projector(settings: Settings) -> None:
 
 
 async def rebuild_read_models(settings: Settings, names: list[str]) -> None:
-    engine = create_async_engine(settings.resolved_database_url, pool_size=5)
+    engine = create_engine(settings.resolved_database_url, pool_size=5)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns) as progress:

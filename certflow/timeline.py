@@ -1,10 +1,10 @@
 """A certification's event stream as lines a person reads: when, who, what, why."""
 
 import typer
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from certflow.settings import Settings
 from eventstore import EventStore, RecordedEvent
+from eventstore.database import create_engine
 
 
 def line(record: RecordedEvent) -> str:
@@ -18,7 +18,7 @@ def line(record: RecordedEvent) -> str:
 
 async def print_timeline(settings: Settings, certification_id: str) -> int:
     """Exit code 0, or 1 when the certification has no events."""
-    engine = create_async_engine(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url, pool_size=1)
     try:
         records = await EventStore(engine).read_stream(certification_id)
     finally:

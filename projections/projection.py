@@ -7,12 +7,28 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from eventstore import RecordedEvent
+from eventstore.database import dumps
 
 Row = dict[str, Any]
+
+
+async def copy_rows(conn: AsyncConnection, table: Table, rows: list[Row]) -> None:
+    """Writes rows with COPY in the caller's transaction: a rebuild writes millions, and
+    per-row statement parameters would cost more than everything else it does."""
+    if not rows:
+        return
+    columns = [c.name for c in table.columns]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSONB)}
+    records = [
+        tuple(dumps(row[c]) if c in json_columns else row[c] for c in columns) for row in rows
+    ]
+    driver = (await conn.get_raw_connection()).driver_connection
+    await driver.copy_records_to_table(table.name, schema_name=table.schema, columns=columns, records=records)
 
 
 class Projection:
@@ -51,9 +67,7 @@ class RowsPerCertification(Projection):
             self.evolve(rows[event.stream_id], event)
         await self.finish(conn, rows)
         await conn.execute(delete(self.table).where(self.table.c.certification_id.in_(touched)))
-        fresh = [row for certification in rows.values() for row in certification.values()]
-        if fresh:
-            await conn.execute(insert(self.table), fresh)
+        await copy_rows(conn, self.table, [row for certification in rows.values() for row in certification.values()])
 
     async def _load(self, conn: AsyncConnection, touched: list[str]) -> dict[str, dict[tuple, Row]]:
         rows: dict[str, dict[tuple, Row]] = defaultdict(dict)

@@ -2,13 +2,12 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from eventstore import RecordedEvent
 from projections.describe import describe
 from projections.fields import actor, occurred_at
-from projections.projection import Projection
+from projections.projection import Projection, copy_rows
 
 
 class TimelineProjection(Projection):
@@ -26,5 +25,4 @@ class TimelineProjection(Projection):
                 "actor_organisation_id": who.get("organisation_id", "?"), "actor_role": who.get("role", "?"),
                 "summary": describe(event.event_type, event.data), "reason": event.metadata.get("reason"),
             })
-        if rows:
-            await conn.execute(insert(self.table), rows)
+        await copy_rows(conn, self.table, rows)

@@ -12,13 +12,14 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from certflow.settings import Settings
 from eventstore import EventStore
+from eventstore.database import create_engine
 from eventstore.embedded import start_embedded
 from migrations import upgrade
 from tests.scenario import Lifecycle, Story
@@ -72,7 +73,7 @@ async def database_url(server_url: str) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=10)
+    engine = create_engine(database_url)
     yield engine
     await engine.dispose()
 
