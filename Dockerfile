@@ -8,6 +8,7 @@ COPY projections projections
 COPY eventstore eventstore
 COPY migrations migrations
 COPY certflow certflow
+COPY api api
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home certflow

@@ -61,6 +61,14 @@ def projector() -> None:
     asyncio.run(run_projector(_settings()))
 
 
+@app.command()
+def api() -> None:
+    """Serve the read API, the Secretariat dashboard and the public register."""
+    from certflow.processes import run_api
+
+    asyncio.run(run_api(_settings()))
+
+
 @projections_app.command("rebuild")
 def rebuild(
     name: Annotated[str | None, typer.Argument(help="one read model; all when omitted")] = None,

@@ -53,7 +53,9 @@ async def _admitted(client: CertificationClient, certification_id: str, applicat
     await client.send(certification_id, cmd.AssignAuditFirm(actor=application.actor, firm=FIRM))
 
 
-async def _audited_today(client: CertificationClient, certification_id: str, majors: int) -> None:
+async def _audited_today(
+    client: CertificationClient, certification_id: str, majors: int, decided: bool = True
+) -> None:
     today = datetime.now(UTC).date()
     found = [Finding(criterion=f"{i}.1", facility_id="main-site", kind=FindingKind.MAJOR_NC) for i in range(majors)]
     found.append(Finding(criterion="5.2", facility_id="main-site", kind=FindingKind.MINOR_NC))
@@ -63,7 +65,7 @@ async def _audited_today(client: CertificationClient, certification_id: str, maj
         cmd.StartAudit(actor=AUDITOR, audit_id="A1"),
         cmd.RecordFindings(actor=AUDITOR, audit_id="A1", findings=tuple(found)),
         cmd.SubmitReport(actor=AUDITOR, audit_id="A1", on_site_ended_on=today, summary="on-site audit report"),
-        cmd.AcceptReport(actor=SECRETARIAT, audit_id="A1"),
+        *([cmd.AcceptReport(actor=SECRETARIAT, audit_id="A1")] if decided else []),
     ]
     for step in steps:
         await client.send(certification_id, step)
@@ -73,7 +75,7 @@ async def seed(client: Client, task_queue: str) -> list[str]:
     """Seeds the demo certifications unless they exist; returns their ids."""
     certifications = CertificationClient(client, task_queue)
     ids = ["demo-applied", "demo-audit-planned", "demo-certified", "demo-provisional", "demo-suspended",
-           "demo-iso-deferred"]
+           "demo-iso-deferred", "demo-in-review"]
     try:
         await client.get_workflow_handle(ids[0]).describe()
         return ids
@@ -88,14 +90,15 @@ async def seed(client: Client, task_queue: str) -> list[str]:
     await certifications.send(ids[1], cmd.PlanAudit(
         actor=AUDITOR, audit_id="A1", audit_type=AuditType.CERTIFICATION, starts_on=in_six_weeks,
         ends_on=in_six_weeks + timedelta(days=2), lead_auditor=AUDITOR.user_id))
-    for certification_id, member, entity, standard, majors in [
-        (ids[2], "iberia-cast", "Iberian Casting", "ASI-CoC", 0),
-        (ids[3], "rhine-roll", "Rhine Rolling", "ASI-PS", 1),
-        (ids[4], "danube-foil", "Danube Foils", "ASI-PS", 0),
-        (ids[5], "baltic-ext", "Baltic Extrusions", "ISO-14001", 2),
+    for certification_id, member, entity, standard, majors, country in [
+        (ids[2], "iberia-cast", "Iberian Casting", "ASI-CoC", 0, "ES"),
+        (ids[3], "rhine-roll", "Rhine Rolling", "ASI-PS", 1, "DE"),
+        (ids[4], "danube-foil", "Danube Foils", "ASI-PS", 0, "AT"),
+        (ids[5], "baltic-ext", "Baltic Extrusions", "ISO-14001", 2, "LT"),
+        (ids[6], "alpine-pack", "Alpine Packaging", "ASI-CoC", 0, "CH"),
     ]:
-        application = _apply(_member(member), entity, standard, _facility("main-site", "DE", Activity.EXTRUSION))
+        application = _apply(_member(member), entity, standard, _facility("main-site", country, Activity.EXTRUSION))
         await _admitted(certifications, certification_id, application)
-        await _audited_today(certifications, certification_id, majors)
+        await _audited_today(certifications, certification_id, majors, decided=certification_id != ids[6])
     await certifications.send(ids[4], cmd.Suspend(actor=SECRETARIAT, reason="complaint under investigation"))
     return ids

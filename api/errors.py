@@ -1,0 +1,44 @@
+"""Errors as the caller reads them: JSON for the API and probes (FastAPI's own bodies, which
+name the offending field), an HTML page for people using the dashboard."""
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from api.pages.templating import templates
+
+_MACHINE_PATHS = ("/api/", "/healthz", "/readyz", "/metrics", "/static/")
+_PUBLIC_PATHS = ("/register",)
+
+
+def _for_machines(request: Request) -> bool:
+    return request.url.path.startswith(_MACHINE_PATHS)
+
+
+def _page(request: Request, status: int, message: str, problems: list[str]) -> Response:
+    # A public visitor's error page must not lead into the Secretariat's dashboard.
+    public = request.url.path.startswith(_PUBLIC_PATHS)
+    context = {"status": status, "message": message, "problems": problems, "public": public}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if _for_machines(request):
+        return await http_exception_handler(request, error)
+    return _page(request, error.status_code, str(error.detail), [])
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if _for_machines(request):
+        return await request_validation_exception_handler(request, error)
+    problems = [f"{e['loc'][-1]}: {e['msg']}" for e in error.errors()]
+    return _page(request, 422, "Some filters could not be used.", problems)
+
+
+def install_error_pages(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)

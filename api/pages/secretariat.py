@@ -1,0 +1,135 @@
+"""The Secretariat's dashboard: overview, certifications, one certification, programme."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.charts import bar_chart
+from api.deps import Connection, Today
+from api.pages.templating import templates, words
+from api.params import STATES, CertificationQuery, DeadlineQuery, ScopeFilters
+from api.queries import certifications as q
+from api.queries import overview
+from api.queries.oversight import deadline_page, review_queue
+from api.queries.programme import programme_metrics
+from api.rows import deadline, detail, review, summary
+from projections.tables import certifications
+
+router = APIRouter(tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse)
+LIST_PREVIEW = 20
+CHART_MONTHS = 24
+SORT_LABELS = {
+    "entity_name": "Entity",
+    "member_name": "Member",
+    "standard_code": "Standard",
+    "phase": "Phase",
+    "certificate_status": "Certificate status",
+    "valid_until": "Valid until",
+    "next_audit_due": "Next audit due",
+    "applied_on": "Applied on",
+    "first_certified_on": "First certified on",
+    "open_majors": "Open major NCs",
+    "last_changed_at": "Last change",
+    "certification_id": "Certification id",
+}
+
+
+def _query_params(query: CertificationQuery) -> dict[str, str | int]:
+    """The filters and sort as they go in a URL (booleans as true/false)."""
+    given = query.model_dump(exclude={"cursor", "format"}, exclude_none=True)
+    return {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items()}
+
+
+@router.get("/")
+async def overview_page(
+    request: Request, conn: Connection, today: Today, scope: Annotated[ScopeFilters, Query()]
+) -> HTMLResponse:
+    """Counts by state and standard, what is overdue and due soon, the review queue."""
+    by_phase = await overview.count_by(conn, certifications.c.phase, scope.standard)
+    by_status = [r for r in await overview.count_by(conn, certifications.c.certificate_status, scope.standard) if r[0]]
+    overdue, more_overdue = await deadline_page(
+        conn, DeadlineQuery(standard=scope.standard, overdue=True, limit=LIST_PREVIEW), today
+    )
+    due_soon, more_due = await deadline_page(
+        conn, DeadlineQuery(standard=scope.standard, due_within_days=30, limit=LIST_PREVIEW), today
+    )
+    listing = request.url_for("certifications_page").include_query_params(
+        **({"standard": scope.standard} if scope.standard else {})
+    )
+    context = {
+        "scope": scope,
+        "today": today,
+        "overdue_url": str(listing.include_query_params(overdue="true")),
+        "due_url": str(listing.include_query_params(due_within_days=30)),
+        "choices": await overview.choices(conn),
+        "figures": await overview.figures(conn, scope.standard, today),
+        "phase_chart": bar_chart("Certifications by phase", [(words(p), n) for p, n in by_phase]),
+        "status_chart": bar_chart("Certificates by status", [(words(s), n) for s, n in by_status]),
+        "by_standard": await overview.by_standard(conn),
+        "overdue": [deadline(r, today) for r in overdue],
+        "more_overdue": more_overdue is not None,
+        "due_soon": [deadline(r, today) for r in due_soon],
+        "more_due": more_due is not None,
+        "reviews": [review(r, today) for r in await review_queue(conn, scope.standard)],
+    }
+    return templates.TemplateResponse(request, "overview.html", context)
+
+
+@router.get("/certifications")
+async def certifications_page(
+    request: Request, conn: Connection, today: Today, query: Annotated[CertificationQuery, Query()]
+) -> HTMLResponse:
+    """The certifications list with its filter form, a page at a time."""
+    where = q.conditions(query, today)
+    rows, next_cursor = await q.page(conn, where, query.sort_field, query.descending, query.limit, query.cursor)
+    context = {
+        "query": query,
+        "states": STATES,
+        "sorts": SORT_LABELS,
+        "choices": await overview.choices(conn),
+        "items": [summary(r, today) for r in rows],
+        "next_url": str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None,
+        "csv_url": str(request.url_for("export_certifications").include_query_params(**_query_params(query))),
+    }
+    return templates.TemplateResponse(request, "certifications.html", context)
+
+
+@router.get("/certifications/{certification_id}")
+async def certification_page(request: Request, conn: Connection, today: Today, certification_id: str) -> HTMLResponse:
+    """One certification: scope, certificate, deadlines, audits, NCs and its timeline."""
+    row = await q.one(conn, certification_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"There is no certification {certification_id}.")
+    certification = detail(
+        row,
+        today,
+        await q.deadlines_of(conn, certification_id),
+        await q.audits_of(conn, certification_id),
+        await q.nonconformities_of(conn, certification_id),
+        await q.timeline_of(conn, certification_id),
+    )
+    return templates.TemplateResponse(request, "certification.html", {"c": certification})
+
+
+@router.get("/programme")
+async def programme_page(request: Request, conn: Connection, scope: Annotated[ScopeFilters, Query()]) -> HTMLResponse:
+    """Programme figures with charts."""
+    metrics = await programme_metrics(conn, scope.standard)
+    months: dict[str, int] = {}
+    for row in metrics.audits_per_month:
+        months[row.month] = months.get(row.month, 0) + row.audits
+    recent = sorted(months.items())[-CHART_MONTHS:]
+    context = {
+        "scope": scope,
+        "m": metrics,
+        "choices": await overview.choices(conn),
+        "country_chart": bar_chart(
+            "Certified facilities by country", [(c.country, c.facilities) for c in metrics.countries]
+        ),
+        "month_chart": bar_chart(f"Audits by month of start (last {CHART_MONTHS} with audits)", recent),
+        "nc_chart": bar_chart(
+            "Non-conformities by criterion", [(n.criterion, n.major + n.minor) for n in metrics.nonconformities]
+        ),
+    }
+    return templates.TemplateResponse(request, "programme.html", context)

@@ -1,0 +1,137 @@
+"""Query parameters, one model per listing. The dashboard's GET forms send empty fields as
+`x=`; those mean "not given", so the API and the forms share one set of rules. A bad value
+is refused with 422 naming the field (FastAPI reports the location as ["query", field])."""
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticUseDefault
+
+from api import cursor
+from domain.certificates import CertificateStatus
+from domain.deadlines import DeadlineKind
+from domain.state import Phase
+
+STATES = tuple(Phase) + tuple(CertificateStatus)
+"""A `state` filter names a phase or a certificate status (the two share no word)."""
+
+CERTIFICATION_SORTS = (
+    "entity_name",
+    "member_name",
+    "certification_id",
+    "standard_code",
+    "phase",
+    "certificate_status",
+    "valid_until",
+    "next_audit_due",
+    "applied_on",
+    "first_certified_on",
+    "open_majors",
+    "last_changed_at",
+)
+MAX_PAGE = 500
+
+
+class QueryModel(BaseModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_not_given(cls, value: object) -> object:
+        if value == "":
+            raise PydanticUseDefault()
+        return value
+
+
+class ScopeFilters(QueryModel):
+    standard: str | None = Field(default=None, max_length=100, description="standard code, e.g. ASI-PS")
+
+
+class CertificationFilters(ScopeFilters):
+    state: str | None = Field(default=None, description=f"a phase or certificate status: {', '.join(STATES)}")
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+    audit_firm: str | None = Field(default=None, max_length=100, description="audit firm id")
+    due_within_days: int | None = Field(
+        None, ge=0, le=3660, description="next audit or an open deadline due from today to today + N"
+    )
+    overdue: bool | None = Field(default=None, description="true: has an open deadline past due; false: has none")
+
+    @field_validator("state")
+    @classmethod
+    def _a_known_state(cls, state: str | None) -> str | None:
+        if state is not None and state not in STATES:
+            raise ValueError(f"must be one of {', '.join(STATES)}")
+        return state
+
+    @field_validator("country")
+    @classmethod
+    def _upper_case(cls, country: str | None) -> str | None:
+        return country.upper() if country else country
+
+
+def _check_cursor(value: str | None, length: int, sort: str | None = None) -> str | None:
+    if value is None:
+        return None
+    key = cursor.decode(value, length)
+    if sort is not None and key[0] != sort:
+        raise ValueError(f"belongs to sort={key[0]}, not sort={sort}")
+    return value
+
+
+class CertificationQuery(CertificationFilters):
+    sort: str = Field(
+        default="entity_name", description=f"one of {', '.join(CERTIFICATION_SORTS)}; '-' first for descending"
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    format: Literal["json", "csv"] = "json"
+
+    @field_validator("sort")
+    @classmethod
+    def _a_sortable_field(cls, sort: str) -> str:
+        if sort.removeprefix("-") not in CERTIFICATION_SORTS:
+            raise ValueError(f"must be one of {', '.join(CERTIFICATION_SORTS)}, with '-' first for descending")
+        return sort
+
+    @field_validator("cursor")
+    @classmethod
+    def _a_cursor_for_this_sort(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_cursor(value, 3, info.data.get("sort"))
+
+    @property
+    def sort_field(self) -> str:
+        return self.sort.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    def unpaged(self) -> Self:
+        return self.model_copy(update={"cursor": None})
+
+
+class DeadlineQuery(ScopeFilters):
+    kind: DeadlineKind | None = None
+    due_within_days: int | None = Field(default=None, ge=0, le=3660, description="due from today to today + N")
+    overdue: bool | None = Field(default=None, description="true: past due; false: not yet")
+    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+
+    @field_validator("cursor")
+    @classmethod
+    def _a_deadline_cursor(cls, value: str | None) -> str | None:
+        return _check_cursor(value, 3)
+
+
+class RegisterQuery(ScopeFilters):
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+
+    @field_validator("country")
+    @classmethod
+    def _upper_case(cls, country: str | None) -> str | None:
+        return country.upper() if country else country
+
+    @field_validator("cursor")
+    @classmethod
+    def _a_register_cursor(cls, value: str | None) -> str | None:
+        return _check_cursor(value, 3, "entity_name")

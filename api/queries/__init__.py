@@ -1,0 +1,1 @@
+"""Read-model queries, through the Table objects in projections.tables (SQLAlchemy Core)."""

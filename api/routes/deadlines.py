@@ -1,0 +1,20 @@
+"""Open deadlines across the programme, for the Secretariat."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import Connection, Today
+from api.models.oversight import DeadlinePage
+from api.params import DeadlineQuery
+from api.queries.oversight import deadline_page
+from api.rows import deadline
+
+router = APIRouter(prefix="/deadlines", tags=["deadlines"])
+
+
+@router.get("")
+async def list_deadlines(conn: Connection, today: Today, query: Annotated[DeadlineQuery, Query()]) -> DeadlinePage:
+    """Open deadlines, soonest first, each flagged overdue when past its due date."""
+    rows, next_cursor = await deadline_page(conn, query, today)
+    return DeadlinePage(items=[deadline(r, today) for r in rows], next_cursor=next_cursor)

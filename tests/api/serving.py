@@ -1,0 +1,47 @@
+"""Running the app under test for real: uvicorn on a free local port, in the test's loop."""
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from api.server import serve
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_until_up(url: str, server: "asyncio.Task[None]") -> None:
+    """Until /healthz answers; raises what stopped the server if it stopped first."""
+    async with httpx.AsyncClient(base_url=url) as probe:
+        for _ in range(200):
+            if server.done():
+                await server
+                raise RuntimeError(f"the API on {url} stopped before it answered")
+            try:
+                if (await probe.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"the API did not come up on {url} within 10 s")
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """`app` on http://127.0.0.1:<free port> until the block ends."""
+    port, stop = free_port(), asyncio.Event()
+    server = asyncio.create_task(serve(app, "127.0.0.1", port, stop))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_up(url, server)
+        yield url
+    finally:
+        stop.set()
+        await server
