@@ -21,7 +21,7 @@ Progress = Callable[[int, int], None]
 
 
 async def rebuild(
-    engine: AsyncEngine, names: Sequence[str] = NAMES, progress: Progress | None = None, page_size: int = 5000
+    engine: AsyncEngine, names: Sequence[str] = NAMES, progress: Progress | None = None, page_size: int = 20_000
 ) -> int:
     """Returns the events read from the log."""
     unknown = [n for n in names if n not in READ_MODELS]
