@@ -71,9 +71,8 @@ async def _audited_today(
         await client.send(certification_id, step)
 
 
-async def seed(client: Client, task_queue: str) -> list[str]:
+async def seed(client: Client, certifications: CertificationClient) -> list[str]:
     """Seeds the demo certifications unless they exist; returns their ids."""
-    certifications = CertificationClient(client, task_queue)
     ids = ["demo-applied", "demo-audit-planned", "demo-certified", "demo-provisional", "demo-suspended",
            "demo-iso-deferred", "demo-in-review"]
     try:

@@ -14,7 +14,7 @@ from certflow import demo
 from api.server import serve
 from certflow.processes import api_app, stop_on_signals
 from certflow.settings import Settings
-from certflow.temporal import connect
+from certflow.temporal import certification_client, connect
 from eventstore.database import create_engine
 from migrations import upgrade
 from projections.projector import Projector
@@ -82,7 +82,7 @@ async def run_dev(settings: Settings) -> None:
         async with build_worker(client, engine, settings.task_queue):
             projector = asyncio.create_task(Projector(engine).run(stop))
             web = asyncio.create_task(serve(api_app(settings, engine, client), settings.api_host, settings.api_port, stop))
-            ids = await demo.seed(client, settings.task_queue)
+            ids = await demo.seed(client, certification_client(client, settings))
             print(_banner(settings, ids), flush=True)
             await stop.wait()
             log.info("stopping")

@@ -4,6 +4,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from certflow.settings import Settings
+from workflows.client import CertificationClient
 
 
 async def connect(settings: Settings) -> Client:
@@ -11,4 +12,14 @@ async def connect(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+    )
+
+
+def certification_client(client: Client, settings: Settings) -> CertificationClient:
+    """Sends commands with the configured task queue, append mode and history bound."""
+    return CertificationClient(
+        client,
+        settings.task_queue,
+        append_as_local_activity=settings.append_as_local_activity,
+        max_history_length=settings.max_history_length,
     )

@@ -1,14 +1,17 @@
 """EventStore: append with optimistic concurrency and idempotency, read by stream or position."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Text, Uuid, cast, column, func, insert, literal, select, tuple_, values
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import IntegrityError
+from asyncpg import UniqueViolationError
+from sqlalchemy import BigInteger, Integer, Text, Uuid, bindparam, cast, func, insert, literal, literal_column, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore.records import AppendResult, ConcurrencyError, LogPosition, NewEvent, RecordedEvent
+from eventstore.database import dumps
 from eventstore.schema import Xid8, events
 
 _INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
@@ -34,13 +37,22 @@ class EventStore:
         reports `duplicate=True`; any other mismatch raises ConcurrencyError."""
         if not new_events:
             raise ValueError("append needs at least one event")
+        values = {
+            "stream_id": stream_id,
+            "expected_version": expected_version,
+            "event_ids": [e.event_id for e in new_events],
+            "event_types": [e.event_type for e in new_events],
+            "data": [dumps(e.data) for e in new_events],
+            "metadata": [dumps(e.metadata) for e in new_events],
+        }
         try:
             async with self._engine.begin() as conn:
-                rows = (await conn.execute(_guarded_insert(stream_id, expected_version, new_events))).all()
-        except IntegrityError:
+                driver = (await conn.get_raw_connection()).driver_connection
+                rows = await driver.fetch(_APPEND.sql, *(values[name] for name in _APPEND.parameters))
+        except UniqueViolationError:
             rows = []
         if rows:
-            positions = tuple(r.global_position for r in sorted(rows, key=lambda r: r.version))
+            positions = tuple(r["global_position"] for r in sorted(rows, key=lambda r: r["version"]))
             return AppendResult(stream_id, expected_version + len(new_events), positions)
         return await self._refused(stream_id, expected_version, new_events)
 
@@ -126,29 +138,39 @@ def _current_version(stream_id: str):  # type: ignore[no-untyped-def]
     return select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
 
 
-def _guarded_insert(stream_id: str, expected_version: int, new_events: Sequence[NewEvent]):  # type: ignore[no-untyped-def]
-    """One statement: insert the rows only if the stream is still at the expected version.
-    The unique (stream_id, version) constraint settles concurrent writers that both pass."""
-    source = values(
-        column("stream_id", Text),
-        column("version", Integer),
-        column("event_id", Uuid),
-        column("event_type", Text),
-        column("data", JSONB),
-        column("metadata", JSONB),
-        name="new_events",
-    ).data(
-        [
-            (stream_id, expected_version + i, e.event_id, e.event_type, e.data, e.metadata)
-            for i, e in enumerate(new_events, start=1)
-        ]
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    parameters: tuple[str, ...]
+
+
+def _append_statement() -> _Compiled:
+    """One statement, whatever the number of events: insert them (unnested from arrays)
+    only if the stream is still at the expected version; the unique (stream_id, version)
+    constraint settles writers that both pass. Compiled once and run on the driver: a
+    statement carrying multi-row VALUES is never cached by SQLAlchemy, and compiling it on
+    every append cost several times the insert itself (bench/append.py)."""
+    stream, expected = bindparam("stream_id", type_=Text), bindparam("expected_version", type_=Integer)
+    new = func.unnest(
+        bindparam("event_ids", type_=ARRAY(Uuid)),
+        bindparam("event_types", type_=ARRAY(Text)),
+        bindparam("data", type_=ARRAY(JSONB)),
+        bindparam("metadata", type_=ARRAY(JSONB)),
+    ).table_valued("event_id", "event_type", "data", "metadata", with_ordinality="n").render_derived("new_events")
+    current = select(func.coalesce(func.max(events.c.version), literal_column("0"))).where(events.c.stream_id == stream)
+    source = select(stream, expected + new.c.n, new.c.event_id, new.c.event_type, new.c.data, new.c.metadata).where(
+        current.scalar_subquery() == expected
     )
-    guard = _current_version(stream_id).scalar_subquery() == expected_version
-    return (
+    statement = (
         insert(events)
-        .from_select(list(_INSERTED), select(source).where(guard))
+        .from_select(list(_INSERTED), source)
         .returning(events.c.global_position, events.c.version)
     )
+    compiled = statement.compile(dialect=asyncpg_dialect())
+    return _Compiled(str(compiled), tuple(compiled.positiontup or ()))
+
+
+_APPEND = _append_statement()
 
 
 def _recorded(row: Mapping[str, Any]) -> RecordedEvent:

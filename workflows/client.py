@@ -27,7 +27,7 @@ class CertificationClient:
         self,
         client: Client,
         task_queue: str,
-        append_as_local_activity: bool = False,
+        append_as_local_activity: bool = True,
         max_history_length: int = 10_000,
     ) -> None:
         self._client = client

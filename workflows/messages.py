@@ -16,6 +16,7 @@ class CertificationParams(BaseModel):
     """Ids of the latest commands applied, so a command re-sent after continue-as-new
     (Temporal dedupes update ids within one run only) is not applied twice."""
     append_as_local_activity: bool = False
+    """Fixed for the run's life (replay depends on it); new certifications get the setting's default."""
     max_history_length: int = Field(default=10_000, ge=100)
     """Continue as new past this many history events (besides at each new certificate cycle)."""
 
