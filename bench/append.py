@@ -7,12 +7,13 @@ its own. The events are real domain events written down by domain.records.to_rec
 append activity does: ~300-500 bytes of JSON data, metadata with actor, reason and command_id.
 Every run writes the same rows.
 
-Project: EventStore.append over a SQLAlchemy engine (pool_size = writers): one guarded
-INSERT ... SELECT ... RETURNING per command, in a transaction of its own.
+Project: EventStore.append over certflow's engine (eventstore.database.create_engine, orjson,
+pool_size = writers): one guarded INSERT ... SELECT ... RETURNING per command, in a
+transaction of its own.
 Baseline: an asyncpg pool of `writers` connections; per command BEGIN, one multi-row
-INSERT ... RETURNING global_position, COMMIT; into events_raw, made by
-`CREATE TABLE events_raw (LIKE events INCLUDING ALL)` (same columns, defaults, identity,
-constraints and indexes: checked before the runs).
+INSERT ... RETURNING global_position (JSON by the same orjson dumps), COMMIT; into events_raw,
+made by `CREATE TABLE events_raw (LIKE events INCLUDING ALL)` plus copies of events' triggers
+(same columns, defaults, identity, constraints, indexes and triggers: checked before the runs).
 
 Both run on one fresh database, `--rounds` times each in alternating order, after a warm-up;
 both tables are emptied and a CHECKPOINT taken before every run. Printed: commands/s, events/s
@@ -22,7 +23,6 @@ totals and project/raw. Target: project/raw >= 0.8.
 
 import argparse
 import asyncio
-import json
 import re
 import sys
 import time
@@ -34,7 +34,6 @@ from random import Random
 from uuid import UUID
 
 import asyncpg
-from sqlalchemy.ext.asyncio import create_async_engine
 
 if not __package__:  # run as a script: python bench/append.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +44,7 @@ from domain import events as ev
 from domain.audits import Finding, FindingKind
 from domain.records import to_record
 from eventstore import EventStore, NewEvent
+from eventstore.database import create_engine, dumps
 
 WORDS = (
     "aluminium smelter rolling mill facility criterion evidence interview sampled records "
@@ -168,7 +168,7 @@ def raw_writer(pool: asyncpg.Pool, events_per_command: int) -> Writer:
             arguments: list[object] = []
             for version, e in enumerate(c.events, start=c.expected_version + 1):
                 arguments += (
-                    c.stream_id, version, e.event_id, e.event_type, json.dumps(e.data), json.dumps(e.metadata)
+                    c.stream_id, version, e.event_id, e.event_type, dumps(e.data), dumps(e.metadata)
                 )
             async with pool.acquire() as connection, connection.transaction():
                 positions = await connection.fetch(statement, *arguments)
@@ -252,15 +252,33 @@ async def _constraint_shapes(admin: asyncpg.Connection, table: str) -> list[str]
     return sorted(f"{r['contype']} {r['def']}" for r in rows)
 
 
+async def _trigger_definitions(admin: asyncpg.Connection, table: str) -> list[str]:
+    rows = await admin.fetch(
+        "SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal",
+        table,
+    )
+    return sorted(r["def"] for r in rows)
+
+
+def _on_table(trigger_definition: str, table: str) -> str:
+    return re.sub(r" ON (\S+\.)?\S+ ", lambda m: f" ON {m.group(1) or ''}{table} ", trigger_definition, count=1)
+
+
+async def _shape(admin: asyncpg.Connection, table: str) -> tuple[list[str], list[str], list[str]]:
+    triggers = [_on_table(t, "events") for t in await _trigger_definitions(admin, table)]
+    return await _index_shapes(admin, table), await _constraint_shapes(admin, table), triggers
+
+
 async def create_raw_table(admin: asyncpg.Connection) -> str:
-    """events_raw as a copy of events; refuses to go on if their indexes or constraints differ."""
+    """events_raw as a copy of events: columns, defaults, identity, constraints and indexes by
+    LIKE, then the same triggers (the NOTIFY on append); refuses to go on if anything differs."""
     await admin.execute(CREATE_RAW_TABLE)
-    indexes = await _index_shapes(admin, "events")
-    constraints = await _constraint_shapes(admin, "events")
-    copied = (await _index_shapes(admin, "events_raw"), await _constraint_shapes(admin, "events_raw"))
-    if copied != (indexes, constraints):
-        raise RuntimeError("events_raw does not have the indexes and constraints of events")
-    return f"{len(indexes)} indexes, {len(constraints)} constraints"
+    for trigger in await _trigger_definitions(admin, "events"):
+        await admin.execute(_on_table(trigger, "events_raw"))
+    indexes, constraints, triggers = await _shape(admin, "events")
+    if await _shape(admin, "events_raw") != (indexes, constraints, triggers):
+        raise RuntimeError("events_raw does not have the indexes, constraints and triggers of events")
+    return f"{len(indexes)} indexes, {len(constraints)} constraints, {len(triggers)} trigger(s)"
 
 
 async def alternate(
@@ -288,7 +306,7 @@ async def run(args: argparse.Namespace, database: BenchDatabase) -> list[RunResu
     warmup = workload(args.writers, args.warmup, *shape, seed=args.seed + 1)
     data, metadata = payload_sizes(work)
     print(f"payload per event: {data:.0f} bytes of data, {metadata:.0f} bytes of metadata (JSON)")
-    engine = create_async_engine(database.url, pool_size=args.writers, max_overflow=0)
+    engine = create_engine(database.url, pool_size=args.writers)
     pool = await asyncpg.create_pool(min_size=args.writers, max_size=args.writers, **database.asyncpg_arguments)
     admin = await asyncpg.connect(**database.asyncpg_arguments)
     try:
@@ -308,8 +326,8 @@ async def run(args: argparse.Namespace, database: BenchDatabase) -> list[RunResu
 
 def payload_sizes(work: list[list[Command]]) -> tuple[float, float]:
     events = [e for commands in work for c in commands for e in c.events]
-    data = sum(len(json.dumps(e.data)) for e in events) / len(events)
-    metadata = sum(len(json.dumps(e.metadata)) for e in events) / len(events)
+    data = sum(len(dumps(e.data)) for e in events) / len(events)
+    metadata = sum(len(dumps(e.metadata)) for e in events) / len(events)
     return data, metadata
 
 

@@ -33,7 +33,7 @@ from uuid import uuid4
 from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
-    from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+    from sqlalchemy.ext.asyncio import AsyncEngine
     from temporalio.client import Client
     from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.testing import WorkflowEnvironment
@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from certflow.logs import configure_logging
     from domain import commands as cmd
     from domain.scope import Activity, Facility, StandardRef
+    from eventstore.database import create_engine
     from worker import WORKFLOW_RUNNER, build_worker
     from workflows.client import CertificationClient
 
@@ -249,7 +250,7 @@ async def main() -> None:
     configure_logging("json", args.log_level)
     server = server_url(args.database_url)
     async with fresh_database(server, "certflow_bench_roundtrip") as database:
-        engine = create_async_engine(database.url, pool_size=10)
+        engine = create_engine(database.url)
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary(),
             dev_server_log_level="error",
