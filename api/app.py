@@ -12,6 +12,7 @@ from api.errors import install_error_pages
 from api.pages import public, secretariat
 from api.pages.templating import STATIC_DIR
 from api.routes import certifications, deadlines, operations, programme, register, review_queue
+from workflows.tally import CommandTally
 
 API_PREFIX = "/api/v1"
 
@@ -22,17 +23,19 @@ def create_app(
     temporal_ping: Callable[[], Awaitable[bool]] | None = None,
     public_threshold: int = 3,
     max_projector_lag_events: int = 1000,
+    command_tally: CommandTally | None = None,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
     `temporal_ping` lets /readyz check Temporal; `public_threshold` is the fewest distinct
     members a public country figure may describe; /readyz fails when a projection trails
-    the log by more than `max_projector_lag_events`."""
+    the log by more than `max_projector_lag_events`; /metrics counts the commands this
+    process sent through a client sharing `command_tally`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(title="certflow", summary="Certification oversight and the public register", version="1")
     app.state.engine = engine
-    app.state.options = Options(public_threshold, temporal_ping, max_projector_lag_events)
+    app.state.options = Options(public_threshold, temporal_ping, max_projector_lag_events, command_tally)
     for router in (
         certifications.router,
         deadlines.router,

@@ -9,6 +9,8 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from workflows.tally import CommandTally
+
 
 @dataclass(frozen=True)
 class Options:
@@ -17,6 +19,7 @@ class Options:
     public_threshold: int
     temporal_ping: Callable[[], Awaitable[bool]] | None
     max_projector_lag_events: int
+    command_tally: CommandTally | None = None
 
 
 def get_engine(request: Request) -> AsyncEngine:

@@ -17,6 +17,7 @@ from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from eventstore.database import create_engine
 from migrations import upgrade
+from workflows.tally import CommandTally
 from projections.projector import Projector
 from worker import build_worker
 
@@ -81,8 +82,10 @@ async def run_dev(settings: Settings) -> None:
         client = await _connect_when_up(settings, server)
         async with build_worker(client, engine, settings.task_queue):
             projector = asyncio.create_task(Projector(engine).run(stop))
-            web = asyncio.create_task(serve(api_app(settings, engine, client), settings.api_host, settings.api_port, stop))
-            ids = await demo.seed(client, certification_client(client, settings))
+            tally = CommandTally()
+            app = api_app(settings, engine, client, tally)
+            web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
+            ids = await demo.seed(client, certification_client(client, settings, tally))
             print(_banner(settings, ids), flush=True)
             await stop.wait()
             log.info("stopping")

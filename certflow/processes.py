@@ -17,6 +17,7 @@ from api.app import create_app
 from api.server import serve
 from certflow.settings import Settings
 from certflow.temporal import connect
+from workflows.tally import CommandTally
 from eventstore.database import create_engine
 from projections.projector import Projector
 from projections.rebuild import rebuild
@@ -39,14 +40,18 @@ async def run_projector(settings: Settings) -> None:
         await engine.dispose()
 
 
-def api_app(settings: Settings, engine: AsyncEngine, temporal: Client | None) -> FastAPI:
+def api_app(
+    settings: Settings, engine: AsyncEngine, temporal: Client | None, tally: CommandTally | None = None
+) -> FastAPI:
     async def temporal_ping() -> bool:
         if temporal is None:
             return False
         await temporal.workflow_service.get_system_info(GetSystemInfoRequest(), timeout=timedelta(seconds=2))
         return True
 
-    return create_app(engine, temporal_ping=temporal_ping, public_threshold=settings.public_threshold)
+    return create_app(
+        engine, temporal_ping=temporal_ping, public_threshold=settings.public_threshold, command_tally=tally
+    )
 
 
 async def run_api(settings: Settings) -> None:

@@ -5,6 +5,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from certflow.settings import Settings
 from workflows.client import CertificationClient
+from workflows.tally import CommandTally
 
 
 async def connect(settings: Settings) -> Client:
@@ -15,11 +16,12 @@ async def connect(settings: Settings) -> Client:
     )
 
 
-def certification_client(client: Client, settings: Settings) -> CertificationClient:
+def certification_client(client: Client, settings: Settings, tally: CommandTally | None = None) -> CertificationClient:
     """Sends commands with the configured task queue, append mode and history bound."""
     return CertificationClient(
         client,
         settings.task_queue,
         append_as_local_activity=settings.append_as_local_activity,
         max_history_length=settings.max_history_length,
+        tally=tally,
     )

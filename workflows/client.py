@@ -10,6 +10,7 @@ from domain import commands as cmd
 from domain.state import CertificationState
 from workflows.certification import CertificationWorkflow
 from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
+from workflows.tally import CommandTally
 
 
 class CommandRefused(Exception):
@@ -29,8 +30,10 @@ class CertificationClient:
         task_queue: str,
         append_as_local_activity: bool = True,
         max_history_length: int = 10_000,
+        tally: CommandTally | None = None,
     ) -> None:
         self._client = client
+        self._tally = tally or CommandTally()
         self._task_queue = task_queue
         self._local = append_as_local_activity
         self._max_history_length = max_history_length
@@ -43,14 +46,19 @@ class CertificationClient:
             await self._start(certification_id)
         handle = self._client.get_workflow_handle(certification_id)
         try:
-            return await handle.execute_update(
+            outcome = await handle.execute_update(
                 CertificationWorkflow.execute,
                 CommandRequest(command=command),
                 id=command_id or str(uuid4()),
                 result_type=CommandOutcome,
             )
         except WorkflowUpdateFailedError as error:
-            raise _refused(error) from None
+            refused = _refused(error)
+            if isinstance(refused, CommandRefused):
+                self._tally.record_refused(command.type, refused.kind, refused.rule)
+            raise refused from None
+        self._tally.record_accepted(command.type)
+        return outcome
 
     async def state(self, certification_id: str) -> CertificationState:
         handle = self._client.get_workflow_handle(certification_id)

@@ -60,8 +60,8 @@ async def readyz(engine: Engine, options: AppOptions, response: Response) -> Rea
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(engine: Engine) -> PlainTextResponse:
-    """Projector lag and events projected, per projection, in Prometheus text format."""
+async def metrics(engine: Engine, options: AppOptions) -> PlainTextResponse:
+    """Projector lag and events projected per projection, commands sent by outcome; Prometheus text."""
     async with engine.connect() as conn:
         _, lags = await projection_lags(conn, datetime.now(UTC))
-    return PlainTextResponse(exposition(lags), media_type=CONTENT_TYPE)
+    return PlainTextResponse(exposition(lags, options.command_tally), media_type=CONTENT_TYPE)

@@ -15,6 +15,7 @@ from eventstore import EventStore, NewEvent
 from eventstore.store import log_head
 from projections.tables import checkpoints
 from tests.api.serving import serving
+from workflows.tally import CommandTally
 
 
 async def always(answer: bool) -> bool:
@@ -111,3 +112,18 @@ async def test_readyz_is_503_naming_the_database_when_it_cannot_be_reached() -> 
     assert response.status_code == 503
     assert response.json()["failed"] == ["database", "projector"]
     assert response.json()["checks"]["database"].startswith("unreachable")
+
+
+async def test_prometheus_metrics_count_the_commands_sent_by_type_and_outcome(engine: AsyncEngine) -> None:
+    tally = CommandTally()
+    tally.record_accepted("plan-audit")
+    tally.record_accepted("plan-audit")
+    tally.record_refused("plan-audit", "RuleViolation", "audit-plan.lead-time")
+    async with serving(create_app(engine, command_tally=tally)) as url, httpx.AsyncClient(base_url=url) as http:
+        text = (await http.get("/metrics")).text
+    assert "# TYPE certflow_commands_total counter" in text
+    assert 'certflow_commands_total{type="plan-audit",outcome="accepted"} 2' in text
+    assert (
+        'certflow_commands_total{type="plan-audit",outcome="refused",kind="RuleViolation",'
+        'rule="audit-plan.lead-time"} 1'
+    ) in text

@@ -20,6 +20,7 @@ from tests.scenario import AUDITOR, EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecyc
 from worker import WORKFLOW_RUNNER
 from workflows.certification import CertificationWorkflow
 from workflows.client import CertificationClient, CommandRefused
+from workflows.tally import CommandTally
 
 
 async def accepted_update_ids(lifecycle: Lifecycle) -> list[str]:
@@ -124,3 +125,17 @@ async def test_a_retried_append_after_a_crash_stores_nothing_twice(
         assert version == 15
         assert [r.version for r in records] == list(range(1, version + 1))
         assert [r.event_type for r in records].count("CertificateGranted") == 1
+
+
+async def test_the_client_counts_the_commands_it_sends_by_type_and_outcome(
+    env: WorkflowEnvironment, worker: Worker, store: EventStore
+) -> None:
+    tally = CommandTally()
+    lifecycle = Lifecycle(env, CertificationClient(env.client, worker.task_queue, tally=tally), store)
+    await lifecycle.on(EPOCH)
+    await lifecycle.apply()
+    with pytest.raises(CommandRefused):
+        await lifecycle.send(cmd.AcceptApplication(actor=MEMBER))
+    await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
+    assert tally.accepted == {"apply": 1, "accept-application": 1}
+    assert tally.refused == {("accept-application", "NotPermitted", "access.role"): 1}
