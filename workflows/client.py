@@ -5,6 +5,7 @@ from uuid import uuid4
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain import commands as cmd
 from domain.state import CertificationState
@@ -54,11 +55,25 @@ class CertificationClient:
             )
         except WorkflowUpdateFailedError as error:
             refused = _refused(error)
-            if isinstance(refused, CommandRefused):
-                self._tally.record_refused(command.type, refused.kind, refused.rule)
-            raise refused from None
-        self._tally.record_accepted(command.type)
-        return outcome
+        except RPCError as error:
+            if error.status not in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                raise
+            refused = await self._not_running(certification_id)
+        else:
+            self._tally.record_accepted(command.type)
+            return outcome
+        if isinstance(refused, CommandRefused):
+            self._tally.record_refused(command.type, refused.kind, refused.rule)
+        raise refused from None
+
+    async def _not_running(self, certification_id: str) -> CommandRefused:
+        """Why a certification's workflow took no update: it ended, or it never existed."""
+        try:
+            description = await self._client.get_workflow_handle(certification_id).describe()
+        except RPCError:
+            return CommandRefused("RuleViolation", "certification.exists", f"no certification {certification_id}")
+        status = description.status.name.lower() if description.status else "closed"
+        return CommandRefused("RuleViolation", "lifecycle.ended", f"certification {certification_id} has ended ({status})")
 
     async def state(self, certification_id: str) -> CertificationState:
         handle = self._client.get_workflow_handle(certification_id)

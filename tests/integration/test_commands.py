@@ -16,7 +16,7 @@ from domain import commands as cmd
 from domain.actors import SYSTEM
 from domain.audits import AuditType
 from eventstore import EventStore
-from tests.scenario import AUDITOR, EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle
+from tests.scenario import AUDITOR, EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle, findings
 from worker import WORKFLOW_RUNNER
 from workflows.certification import CertificationWorkflow
 from workflows.client import CertificationClient, CommandRefused
@@ -139,3 +139,16 @@ async def test_the_client_counts_the_commands_it_sends_by_type_and_outcome(
     await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
     assert tally.accepted == {"apply": 1, "accept-application": 1}
     assert tally.refused == {("accept-application", "NotPermitted", "access.role"): 1}
+
+
+async def test_a_command_to_an_ended_or_unknown_certification_is_refused_naming_why(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=4))
+    await lifecycle.env.client.get_workflow_handle(lifecycle.certification_id).result()
+    with pytest.raises(CommandRefused) as ended:
+        await lifecycle.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary="too late"))
+    assert (ended.value.rule, ended.value.message) == (
+        "lifecycle.ended", f"certification {lifecycle.certification_id} has ended (completed)")
+    with pytest.raises(CommandRefused) as unknown:
+        await lifecycle.client.send("cert-never-applied", cmd.SubmitSelfAssessment(actor=MEMBER, summary="x"))
+    assert (unknown.value.rule, unknown.value.message) == ("certification.exists", "no certification cert-never-applied")
