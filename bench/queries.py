@@ -2,6 +2,10 @@
 HTTP against the real API, against the same server's /healthz (HTTP + framework floor) in
 the same run. Target: p95 under 50 ms for every query.
 
+The overview's counts are cached for a few seconds (api/queries/overview_cache.py), so its
+repeated requests here mostly hit the cache; it is timed cold as well, with the cache emptied
+before each request, and that figure is printed beside the target's.
+
 The read models are filled directly (COPY) with a programme's worth of rows: certifications
 spread over standards, states, countries and audit firms, their open deadlines and audits."""
 
@@ -11,12 +15,15 @@ import random
 import socket
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from api.queries.overview_cache import counts_cache
 from api.server import serve
 from bench.database import add_database_option, fresh_database, server_url
 from certflow.logs import configure_logging
@@ -42,6 +49,8 @@ QUERIES = {
     "review queue": "/api/v1/review-queue",
     "dashboard overview page": "/",
 }
+COLD = {"dashboard overview page, cold": "/"}
+"""Timed with the overview's counts cache emptied before each request."""
 
 
 def certification_rows(count: int, rng: random.Random, today: date) -> list[dict]:
@@ -112,11 +121,15 @@ class Timing:
                 f"x{self.p(0.95) / floor.p(0.95):5.1f} of floor  {verdict}")
 
 
-async def time_query(client: httpx.AsyncClient, label: str, path: str, samples: int) -> Timing:
+async def time_query(
+    client: httpx.AsyncClient, label: str, path: str, samples: int, before: Callable[[], None] = lambda: None
+) -> Timing:
     for _ in range(5):
+        before()
         (await client.get(path)).raise_for_status()
     seconds = []
     for _ in range(samples):
+        before()
         began = time.perf_counter()
         (await client.get(path)).raise_for_status()
         seconds.append(time.perf_counter() - began)
@@ -129,16 +142,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+async def load(engine: AsyncEngine, count: int, rng: random.Random, today: date) -> None:
+    """Fills the read models. The rows are built here and are gone once this returns: the API
+    is served from this process, and a real API process does not hold 100,000 certifications'
+    worth of rows (600,000 objects) for every full garbage collection to walk."""
+    certs = certification_rows(count, rng, today)
+    async with engine.begin() as conn:
+        await copy_rows(conn, certifications, certs)
+        await copy_rows(conn, deadlines, deadline_rows(certs, rng, today))
+        await copy_rows(conn, audits, audit_rows(certs, rng, today))
+
+
 async def main(args: argparse.Namespace) -> None:
     configure_logging("json", "WARNING")
     rng, today = random.Random(7), datetime.now(UTC).date()
     async with fresh_database(server_url(args.database_url), "certflow_bench_queries") as db:
         engine = create_engine(db.url, pool_size=10)
-        certs = certification_rows(args.certifications, rng, today)
-        async with engine.begin() as conn:
-            await copy_rows(conn, certifications, certs)
-            await copy_rows(conn, deadlines, deadline_rows(certs, rng, today))
-            await copy_rows(conn, audits, audit_rows(certs, rng, today))
+        await load(engine, args.certifications, rng, today)
         async with engine.begin() as conn:
             await (await conn.get_raw_connection()).driver_connection.execute("ANALYZE")
         stop, port = asyncio.Event(), free_port()
@@ -147,6 +167,10 @@ async def main(args: argparse.Namespace) -> None:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             floor = await time_query(client, "GET /healthz (floor)", "/healthz", args.samples)
             timings = [await time_query(client, label, path, args.samples) for label, path in QUERIES.items()]
+            cold = [
+                await time_query(client, label, path, args.samples, before=counts_cache.clear)
+                for label, path in COLD.items()
+            ]
         stop.set()
         await server
         await engine.dispose()
@@ -154,8 +178,13 @@ async def main(args: argparse.Namespace) -> None:
     print(f"{floor.label:<32} median {statistics.median(floor.seconds) * 1000:6.1f} ms  p95 {floor.p(0.95):6.1f} ms")
     for timing in timings:
         print(timing.line(floor))
+    for timing in cold:
+        print(timing.line(floor))
     worst = max(timings, key=lambda t: t.p(0.95))
     print(f"target p95 < 50 ms: {'met' if worst.p(0.95) < 50 else 'MISSED'} (worst: {worst.label}, {worst.p(0.95):.1f} ms)")
+    worst_cold = max(cold, key=lambda t: t.p(0.95))
+    print(f"cold, counts cache emptied before each request: p95 {worst_cold.p(0.95):.1f} ms "
+          f"({'under' if worst_cold.p(0.95) < 50 else 'OVER'} 50 ms)")
 
 
 if __name__ == "__main__":

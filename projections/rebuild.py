@@ -42,6 +42,10 @@ async def rebuild(
         if progress:
             progress(read, total)
     async with engine.begin() as conn:
+        # Statistics before readers arrive: a just-filled table would be planned as empty.
+        for name in names:
+            await conn.execute(text(f'ANALYZE {SCHEMA}."{name}__rebuild"'))
+    async with engine.begin() as conn:
         read += await _swap(conn, targets, position, page_size)
     return read
 

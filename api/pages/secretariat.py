@@ -7,14 +7,14 @@ from fastapi.responses import HTMLResponse
 
 from api.charts import bar_chart
 from api.deps import Connection, Today
-from api.pages.templating import templates, words
+from api.pages.templating import links, templates, words
 from api.params import STATES, CertificationQuery, DeadlineQuery, ScopeFilters
 from api.queries import certifications as q
 from api.queries import overview
-from api.queries.oversight import deadline_page, review_queue
+from api.queries.overview_cache import counts_cache
+from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
 from api.rows import deadline, detail, review, summary
-from projections.tables import certifications
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse)
 LIST_PREVIEW = 20
@@ -46,8 +46,9 @@ async def overview_page(
     request: Request, conn: Connection, today: Today, scope: Annotated[ScopeFilters, Query()]
 ) -> HTMLResponse:
     """Counts by state and standard, what is overdue and due soon, the review queue."""
-    by_phase = await overview.count_by(conn, certifications.c.phase, scope.standard)
-    by_status = [r for r in await overview.count_by(conn, certifications.c.certificate_status, scope.standard) if r[0]]
+    # Up to overview_cache.TTL_SECONDS old: the one aggregate pass is the page's dearest read.
+    counts = await counts_cache.counts(conn, scope.standard, today)
+    by_status = [(status, n) for status, n in counts.by_status if status]
     overdue, more_overdue = await deadline_page(
         conn, DeadlineQuery(standard=scope.standard, overdue=True, limit=LIST_PREVIEW), today
     )
@@ -60,20 +61,38 @@ async def overview_page(
     context = {
         "scope": scope,
         "today": today,
+        "certification_url": links(request, "certification_page", "certification_id"),
         "overdue_url": str(listing.include_query_params(overdue="true")),
         "due_url": str(listing.include_query_params(due_within_days=30)),
         "choices": await overview.choices(conn),
-        "figures": await overview.figures(conn, scope.standard, today),
-        "phase_chart": bar_chart("Certifications by phase", [(words(p), n) for p, n in by_phase]),
+        "figures": counts.figures,
+        "phase_chart": bar_chart("Certifications by phase", [(words(p), n) for p, n in counts.by_phase]),
         "status_chart": bar_chart("Certificates by status", [(words(s), n) for s, n in by_status]),
-        "by_standard": await overview.by_standard(conn),
+        "by_standard": counts.by_standard,
         "overdue": [deadline(r, today) for r in overdue],
         "more_overdue": more_overdue is not None,
         "due_soon": [deadline(r, today) for r in due_soon],
         "more_due": more_due is not None,
-        "reviews": [review(r, today) for r in await review_queue(conn, scope.standard)],
+        # The oldest few only: the whole queue, rendered on every visit, made the page slow.
+        "reviews": [review(r, today) for r in await review_queue(conn, scope.standard, LIST_PREVIEW)],
+        "reviews_waiting": await reviews_waiting(conn, scope.standard),
+        "review_queue_url": str(request.url_for("review_queue_page").include_query_params(
+            **({"standard": scope.standard} if scope.standard else {}))),
     }
     return templates.TemplateResponse(request, "overview.html", context)
+
+
+@router.get("/review-queue")
+async def review_queue_page(
+    request: Request, conn: Connection, today: Today, scope: Annotated[ScopeFilters, Query()]
+) -> HTMLResponse:
+    """Every report awaiting the Secretariat's review, oldest first."""
+    context = {
+        "scope": scope,
+        "certification_url": links(request, "certification_page", "certification_id"),
+        "reviews": [review(r, today) for r in await review_queue(conn, scope.standard)],
+    }
+    return templates.TemplateResponse(request, "review_queue.html", context)
 
 
 @router.get("/certifications")
@@ -87,6 +106,7 @@ async def certifications_page(
         "query": query,
         "states": STATES,
         "sorts": SORT_LABELS,
+        "certification_url": links(request, "certification_page", "certification_id"),
         "choices": await overview.choices(conn),
         "items": [summary(r, today) for r in rows],
         "next_url": str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None,

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, RowMapping, select, tuple_
+from sqlalchemy import ColumnElement, RowMapping, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
@@ -11,6 +11,7 @@ from domain.audits import AuditStatus
 from projections.tables import audits, certifications, deadlines
 
 D = deadlines.c
+A = audits.c
 
 
 def deadline_conditions(query: DeadlineQuery, today: date) -> list[ColumnElement[bool]]:
@@ -49,19 +50,35 @@ async def deadline_page(
     return rows[: query.limit], cursor.encode([last["due"], last["certification_id"], last["deadline_id"]])
 
 
-async def review_queue(conn: AsyncConnection, standard: str | None) -> list[RowMapping]:
+async def review_queue(conn: AsyncConnection, standard: str | None, limit: int | None = None) -> list[RowMapping]:
     """Audits whose report awaits the Secretariat's review, oldest submission first."""
+    # Only what a review item shows: the whole queue is read on every overview (1,000 rows at
+    # 100,000 certifications), and each column costs its decoding on every row.
     statement = (
         select(
-            audits,
+            A.certification_id,
+            A.audit_id,
+            A.audit_type,
+            A.lead_auditor,
+            A.report_submitted_at,
             certifications.c.entity_name,
             certifications.c.standard_code,
             certifications.c.audit_firm_name,
         )
-        .select_from(audits.outerjoin(certifications, certifications.c.certification_id == audits.c.certification_id))
-        .where(audits.c.status == AuditStatus.REPORT_SUBMITTED)
-        .order_by(audits.c.report_submitted_at.asc().nulls_last(), audits.c.certification_id, audits.c.audit_id)
+        .select_from(audits.outerjoin(certifications, certifications.c.certification_id == A.certification_id))
+        .where(A.status == AuditStatus.REPORT_SUBMITTED)
+        .order_by(A.report_submitted_at.asc().nulls_last(), A.certification_id, A.audit_id)
     )
     if standard:
         statement = statement.where(certifications.c.standard_code == standard)
-    return list((await conn.execute(statement)).mappings())
+    return list((await conn.execute(statement.limit(limit))).mappings())
+
+
+async def reviews_waiting(conn: AsyncConnection, standard: str | None) -> int:
+    """How many reports await review (the overview shows only the oldest)."""
+    statement = select(func.count()).select_from(audits).where(A.status == AuditStatus.REPORT_SUBMITTED)
+    if standard:
+        statement = statement.join(certifications, certifications.c.certification_id == A.certification_id).where(
+            certifications.c.standard_code == standard
+        )
+    return int(await conn.scalar(statement) or 0)

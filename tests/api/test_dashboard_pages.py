@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.api.factories import Programme
+from tests.api.factories import Programme, at, days
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,19 @@ async def test_the_stylesheet_is_served_locally(http: httpx.AsyncClient) -> None
     page = await http.get("/")
     assert "https://" not in page.text  # offline machines: no CDN
     assert (await http.get("/static/style.css")).status_code == 200
+
+
+async def test_the_overview_previews_the_oldest_reports_and_links_to_the_whole_review_queue(
+    http: httpx.AsyncClient, programme: Programme
+) -> None:
+    for n in range(23):
+        certification_id = await programme.certification(f"Reviewed {n:02d}")
+        await programme.audit(certification_id, "certification", days(-40), status="report-submitted",
+                              report_submitted_at=at(days(-30 + n)))
+    overview = (await http.get("/", params={"standard": programme.standard})).text
+    assert "<dd>23</dd>" in overview
+    assert "Reviewed 00" in overview and "Reviewed 19" in overview and "Reviewed 20" not in overview
+    assert "All 23 reports awaiting review" in overview
+    queue = await http.get("/review-queue", params={"standard": programme.standard})
+    assert queue.status_code == 200 and "<title>Review queue ·" in queue.text
+    assert "23 reports" in queue.text and "Reviewed 22" in queue.text
