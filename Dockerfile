@@ -9,6 +9,7 @@ COPY eventstore eventstore
 COPY migrations migrations
 COPY certflow certflow
 COPY api api
+COPY identity identity
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home certflow

@@ -84,6 +84,50 @@ def rebuild(
     asyncio.run(rebuild_read_models(_settings(), [name] if name else list(NAMES)))
 
 
+users_app = typer.Typer(help="Organisations and their users.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens: shown once, stored as a hash.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+@users_app.command("create")
+def create_user(
+    user_id: Annotated[str, typer.Argument(help="the user's id, e.g. an e-mail address")],
+    name: Annotated[str, typer.Option(help="the user's name")],
+    organisation: Annotated[str, typer.Option(help="organisation id (created if new)")],
+    organisation_name: Annotated[str, typer.Option(help="the organisation's name")],
+    kind: Annotated[str, typer.Option(help="organisation kind: member, audit-firm or secretariat")],
+    role: Annotated[str, typer.Option(help="secretariat, auditor, member or viewer")],
+    trained_until: Annotated[str | None, typer.Option(help="auditors: training valid until (YYYY-MM-DD)")] = None,
+) -> None:
+    """Register a user with one role in one organisation."""
+    from certflow.directory import create_user as create
+
+    raise typer.Exit(asyncio.run(create(_settings(), {
+        "user_id": user_id, "name": name, "organisation_id": organisation, "organisation_name": organisation_name,
+        "organisation_kind": kind, "role": role, "trained_until": trained_until,
+    })))
+
+
+@tokens_app.command("issue")
+def issue_token(
+    user_id: Annotated[str, typer.Argument(help="the user the token stands for")],
+    label: Annotated[str, typer.Option(help="what the token is for")] = "api",
+) -> None:
+    """Issue an API token for a user; it is printed once and only its hash is kept."""
+    from certflow.directory import issue_token as issue
+
+    raise typer.Exit(asyncio.run(issue(_settings(), user_id, label)))
+
+
+@tokens_app.command("revoke")
+def revoke_token(token_id: Annotated[str, typer.Argument(help="the token's id, as printed when issued")]) -> None:
+    """Revoke an API token: it stands for no one from now on."""
+    from certflow.directory import revoke_token as revoke
+
+    raise typer.Exit(asyncio.run(revoke(_settings(), token_id)))
+
+
 @app.command()
 def history(
     certification_id: Annotated[str, typer.Argument(help="the certification (and workflow) id")],

@@ -30,6 +30,6 @@ def test_the_worker_waits_for_migrations_and_temporal() -> None:
 
 def test_the_image_copies_every_package_the_project_installs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("domain", "workflows", "activities", "projections", "eventstore", "migrations", "certflow", "api"):
+    for package in ("domain", "workflows", "activities", "projections", "eventstore", "migrations", "certflow", "api", "identity"):
         assert f"COPY {package} {package}" in dockerfile
     assert "COPY worker.py" in dockerfile

@@ -1,0 +1,68 @@
+"""The directory commands of the CLI: input checked, errors named, exit codes returned."""
+
+from typing import Any
+from uuid import UUID
+
+import typer
+from pydantic import ValidationError
+
+from certflow.settings import Settings
+from eventstore.database import create_engine
+from identity.directory import Directory, DirectoryError, NewUser
+
+INVALID = 2
+
+
+def _invalid(message: str) -> int:
+    typer.echo(f"error: {message}", err=True)
+    return INVALID
+
+
+async def _with_directory(settings: Settings, action) -> int:  # type: ignore[no-untyped-def]
+    engine = create_engine(settings.resolved_database_url, pool_size=1)
+    try:
+        return await action(Directory(engine))
+    except DirectoryError as error:
+        return _invalid(str(error))
+    finally:
+        await engine.dispose()
+
+
+async def create_user(settings: Settings, fields: dict[str, Any]) -> int:
+    try:
+        user = NewUser.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        return _invalid(f"{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}")
+
+    async def create(directory: Directory) -> int:
+        await directory.create_user(user)
+        typer.echo(f"user {user.user_id} ({user.role}) in {user.organisation_id}")
+        return 0
+
+    return await _with_directory(settings, create)
+
+
+async def issue_token(settings: Settings, user_id: str, label: str) -> int:
+    async def issue(directory: Directory) -> int:
+        issued = await directory.issue_token(user_id, label)
+        typer.echo(f"token id: {issued.token_id}")
+        typer.echo(f"token:    {issued.token}")
+        typer.echo("The token is shown this once; only its hash is stored.", err=True)
+        return 0
+
+    return await _with_directory(settings, issue)
+
+
+async def revoke_token(settings: Settings, token_id: str) -> int:
+    try:
+        parsed = UUID(token_id)
+    except ValueError:
+        return _invalid(f"token_id: {token_id!r} is not a token id")
+
+    async def revoke(directory: Directory) -> int:
+        await directory.revoke_token(parsed)
+        typer.echo(f"token {parsed} revoked")
+        return 0
+
+    return await _with_directory(settings, revoke)
