@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, RowMapping, Select, Table, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
@@ -92,29 +92,23 @@ async def one(conn: AsyncConnection, certification_id: str) -> RowMapping | None
     return (await conn.execute(query)).mappings().first()
 
 
-async def deadlines_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
-    query = (
-        select(deadlines)
-        .where(deadlines.c.certification_id == certification_id)
-        .order_by(deadlines.c.due, deadlines.c.deadline_id)
-    )
+async def _rows_of(conn: AsyncConnection, table: Table, certification_id: str, *order: ColumnElement) -> list[RowMapping]:
+    query = select(table).where(table.c.certification_id == certification_id).order_by(*order)
     return list((await conn.execute(query)).mappings())
+
+
+async def deadlines_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
+    return await _rows_of(conn, deadlines, certification_id, deadlines.c.due, deadlines.c.deadline_id)
 
 
 async def audits_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
-    query = select(audits).where(audits.c.certification_id == certification_id).order_by(audits.c.starts_on)
-    return list((await conn.execute(query)).mappings())
+    return await _rows_of(conn, audits, certification_id, audits.c.starts_on)
 
 
 async def nonconformities_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
-    query = (
-        select(nonconformities)
-        .where(nonconformities.c.certification_id == certification_id)
-        .order_by(nonconformities.c.raised_on, nonconformities.c.criterion)
-    )
-    return list((await conn.execute(query)).mappings())
+    return await _rows_of(conn, nonconformities, certification_id, nonconformities.c.raised_on,
+                          nonconformities.c.criterion)
 
 
 async def timeline_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
-    query = select(timeline).where(timeline.c.certification_id == certification_id).order_by(timeline.c.version)
-    return list((await conn.execute(query)).mappings())
+    return await _rows_of(conn, timeline, certification_id, timeline.c.version)
