@@ -24,6 +24,9 @@ test: install
 bench: install
 	$(BIN)/python bench/append.py
 	$(BIN)/python bench/roundtrip.py
+	$(BIN)/python -m bench.rebuild
+	$(BIN)/python -m bench.queries
+	$(BIN)/python -m bench.lag
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis
