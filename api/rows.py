@@ -39,7 +39,7 @@ def detail(
             **row,
             "overdue": _overdue(row["next_deadline_due"], today),
             "facilities": [Facility.model_validate(f) for f in row["facilities"]],
-            "deadlines": [OpenDeadline.model_validate({**d, "overdue": d["due"] < today}) for d in deadlines],
+            "deadlines": [OpenDeadline.model_validate(_with_overdue(d, today)) for d in deadlines],
             "audits": [AuditRecord.model_validate(dict(a)) for a in audits],
             "nonconformities": [NonConformity.model_validate(dict(n)) for n in nonconformities],
             "timeline": [TimelineEntry.model_validate(dict(t)) for t in timeline],
@@ -47,8 +47,12 @@ def detail(
     )
 
 
+def _with_overdue(row: RowMapping, today: date) -> dict[str, Any]:
+    return {**row, "overdue": row["due"] < today}
+
+
 def deadline(row: RowMapping, today: date) -> DeadlineItem:
-    return DeadlineItem.model_validate({**row, "overdue": row["due"] < today, "days_left": (row["due"] - today).days})
+    return DeadlineItem.model_validate({**_with_overdue(row, today), "days_left": (row["due"] - today).days})
 
 
 def review(row: RowMapping, today: date) -> ReviewItem:

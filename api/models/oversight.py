@@ -1,22 +1,18 @@
 """The Secretariat's work lists: open deadlines and reports awaiting review."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel
 
+from api.models.certifications import OpenDeadline
 
-class DeadlineItem(BaseModel):
+
+class DeadlineItem(OpenDeadline):
+    """An open deadline in the Secretariat's list: which certification it belongs to."""
+
     certification_id: str
     entity_name: str | None
     standard_code: str | None
-    deadline_id: str
-    kind: str
-    due: date
-    opens: date | None
-    owner: str
-    owner_organisation_id: str
-    subject: str | None
-    overdue: bool
     days_left: int
     """Negative when overdue."""
 
