@@ -19,7 +19,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.actors import MEMBER
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
-from bench.roundtrip import accepted_certifications, temporal_binary
+from bench.roundtrip import accepted_certifications
+from certflow.binaries import installed
 from certflow.logs import configure_logging
 from domain import commands as cmd
 from eventstore import EventStore, NewEvent
@@ -114,7 +115,7 @@ async def main(args: argparse.Namespace) -> None:
     async with fresh_database(server_url(args.database_url), "certflow_bench_lag") as db:
         engine = create_engine(db.url, pool_size=20)
         env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary(),
+            data_converter=pydantic_data_converter, dev_server_existing_path=installed("temporal"),
             dev_server_extra_args=["--log-level", "error"])
         stop = asyncio.Event()
         try:

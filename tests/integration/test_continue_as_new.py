@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
 from eventstore import EventStore
-from tests.conftest import binary
+from certflow.binaries import installed
 from tests.scenario import MEMBER, SECRETARIAT, Lifecycle
 from worker import build_worker
 from workflows.client import CertificationClient
@@ -26,7 +26,7 @@ WAVES = 10
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
-        dev_server_existing_path=binary("temporal"),
+        dev_server_existing_path=installed("temporal"),
         dev_server_extra_args=["--log-level", "error"],
     )
     yield environment
