@@ -4,7 +4,7 @@ name the offending field), an HTML page for people using the dashboard."""
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from api.pages.templating import templates
@@ -28,6 +28,10 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if _for_machines(request):
         return await http_exception_handler(request, error)
+    if error.status_code == 401:
+        # A person without a session is sent to sign in, and back here afterwards.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(request.url_for("sign_in_page").include_query_params(next=target), 303)
     return _page(request, error.status_code, str(error.detail), [])
 
 

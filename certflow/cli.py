@@ -99,13 +99,16 @@ def create_user(
     kind: Annotated[str, typer.Option(help="organisation kind: member, audit-firm or secretariat")],
     role: Annotated[str, typer.Option(help="secretariat, auditor, member or viewer")],
     trained_until: Annotated[str | None, typer.Option(help="auditors: training valid until (YYYY-MM-DD)")] = None,
+    with_password: Annotated[bool, typer.Option(help="ask for a password to sign in to the pages")] = False,
 ) -> None:
     """Register a user with one role in one organisation."""
     from certflow.directory import create_user as create
 
+    # Asked for, never an option: a password on the command line is visible to every process.
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True) if with_password else None
     raise typer.Exit(asyncio.run(create(_settings(), {
         "user_id": user_id, "name": name, "organisation_id": organisation, "organisation_name": organisation_name,
-        "organisation_kind": kind, "role": role, "trained_until": trained_until,
+        "organisation_kind": kind, "role": role, "trained_until": trained_until, "password": password,
     })))
 
 

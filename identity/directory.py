@@ -3,32 +3,20 @@ token stands for."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.actors import Actor, Role
-from identity.tables import api_tokens, organisations, users
+from domain.actors import Role
+from domain.firms import Accreditation, AuditFirm
+from identity.passwords import MIN_LENGTH, hash_password, password_matches
+from identity.principal import ROLES_OF, OrganisationKind, Principal, principal_of, select_principals
+from identity.tables import accreditations, api_tokens, organisations, users
 from identity.tokens import new_token, token_hash
-
-
-class OrganisationKind(StrEnum):
-    MEMBER = "member"
-    AUDIT_FIRM = "audit-firm"
-    SECRETARIAT = "secretariat"
-
-
-ROLES_OF: dict[OrganisationKind, frozenset[Role]] = {
-    OrganisationKind.MEMBER: frozenset({Role.MEMBER, Role.VIEWER}),
-    OrganisationKind.AUDIT_FIRM: frozenset({Role.AUDITOR, Role.VIEWER}),
-    OrganisationKind.SECRETARIAT: frozenset({Role.SECRETARIAT, Role.VIEWER}),
-}
-"""Which roles a user may hold in which kind of organisation."""
 
 
 class NewUser(BaseModel):
@@ -42,6 +30,8 @@ class NewUser(BaseModel):
     role: Role
     trained_until: date | None = None
     """For auditors: until when their training is valid."""
+    password: SecretStr | None = Field(default=None, min_length=MIN_LENGTH)
+    """For signing in to the pages; without one, the user has API tokens only."""
 
 
 class DirectoryError(Exception):
@@ -53,6 +43,13 @@ class IssuedToken:
     token_id: UUID
     token: str
     """Shown once: only its hash is kept."""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    organisation_id: str
+    name: str
+    kind: OrganisationKind
 
 
 class Directory:
@@ -79,7 +76,8 @@ class Directory:
             try:
                 await conn.execute(
                     users.insert().values(user_id=user.user_id, organisation_id=user.organisation_id,
-                                          role=user.role, name=user.name, trained_until=user.trained_until)
+                                          role=user.role, name=user.name, trained_until=user.trained_until,
+                                          password_hash=_password_hash(user.password))
                 )
             except IntegrityError:
                 raise DirectoryError(f"user_id: {user.user_id} already exists") from None
@@ -106,15 +104,62 @@ class Directory:
         if revoked.rowcount != 1:
             raise DirectoryError(f"token_id: no live token {token_id}")
 
-    async def actor_for(self, token: str) -> Actor | None:
-        """The user a live token stands for, as the actor its commands carry."""
-        query = (
-            select(users.c.user_id, users.c.organisation_id, users.c.role)
-            .join(api_tokens, api_tokens.c.user_id == users.c.user_id)
-            .where(api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None))
+    async def principal_for_token(self, token: str) -> Principal | None:
+        """The user a live token stands for."""
+        query = select_principals().join(api_tokens, api_tokens.c.user_id == users.c.user_id).where(
+            api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None)
         )
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        if row is None:
+        return None if row is None else principal_of(row)
+
+    async def sign_in(self, user_id: str, password: str) -> Principal | None:
+        """The user, if the password is theirs; None for an unknown user or a wrong password alike."""
+        query = select_principals().add_columns(users.c.password_hash).where(users.c.user_id == user_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        stored = row.password_hash if row is not None else None
+        # Hash even for an unknown user, so the answer's timing does not tell who exists.
+        matches = password_matches(password, stored or _UNUSABLE)
+        return principal_of(row) if row is not None and stored is not None and matches else None
+
+    async def organisation(self, organisation_id: str) -> Organisation | None:
+        query = select(organisations.c.organisation_id, organisations.c.name, organisations.c.kind).where(
+            organisations.c.organisation_id == organisation_id
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else Organisation(row.organisation_id, row.name, OrganisationKind(row.kind))
+
+    async def accredit(self, firm_id: str, accreditation: Accreditation) -> None:
+        """Records (or corrects the end of) a firm's accreditation for a standard from a day."""
+        found = await self.organisation(firm_id)
+        if found is None or found.kind != OrganisationKind.AUDIT_FIRM:
+            raise DirectoryError(f"firm_id: no audit firm {firm_id}")
+        values = {"organisation_id": firm_id, **accreditation.model_dump()}
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                insert(accreditations).values(values).on_conflict_do_update(
+                    index_elements=["organisation_id", "standard_code", "valid_from"],
+                    set_={"valid_until": accreditation.valid_until},
+                )
+            )
+
+    async def audit_firm(self, firm_id: str) -> AuditFirm | None:
+        """The firm as a certification engages it: its name and every accreditation it holds."""
+        found = await self.organisation(firm_id)
+        if found is None or found.kind != OrganisationKind.AUDIT_FIRM:
             return None
-        return Actor(user_id=row.user_id, organisation_id=row.organisation_id, role=Role(row.role))
+        query = select(accreditations.c.standard_code, accreditations.c.valid_from, accreditations.c.valid_until).where(
+            accreditations.c.organisation_id == firm_id
+        ).order_by(accreditations.c.standard_code, accreditations.c.valid_from)
+        async with self._engine.connect() as conn:
+            held = [Accreditation.model_validate(row._mapping) for row in await conn.execute(query)]
+        return AuditFirm(firm_id=firm_id, name=found.name, accreditations=tuple(held))
+
+
+_UNUSABLE = hash_password("no user has this password")
+
+
+def _password_hash(password: SecretStr | None) -> str | None:
+    return None if password is None else hash_password(password.get_secret_value())

@@ -1,6 +1,7 @@
-"""The identity tables (created by migration 0004)."""
+"""The identity tables (created by migrations 0004 and 0005)."""
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, LargeBinary, MetaData, Table, Text, Uuid
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -21,6 +22,7 @@ users = Table(
     Column("role", Text, nullable=False),
     Column("name", Text, nullable=False),
     Column("trained_until", Date),
+    Column("password_hash", Text),
     Column("created_at", DateTime(timezone=True)),
 )
 
@@ -42,4 +44,26 @@ api_tokens = Table(
     Column("label", Text, nullable=False),
     Column("created_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("session_hash", LargeBinary, primary_key=True),
+    Column("user_id", Text, ForeignKey("users.user_id"), nullable=False),
+    Column("csrf_token", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", Text, ForeignKey("users.user_id"), primary_key=True),
+    Column("idempotency_key", Text, primary_key=True),
+    Column("request_hash", LargeBinary, nullable=False),
+    Column("status_code", Integer),
+    Column("response", JSONB),
+    Column("created_at", DateTime(timezone=True)),
+    Column("completed_at", DateTime(timezone=True)),
 )

@@ -22,6 +22,7 @@ from eventstore import EventStore
 from eventstore.database import create_engine
 from eventstore.embedded import start_embedded
 from migrations import upgrade
+from tests.people import People, register
 from tests.scenario import Lifecycle, Story
 from worker import build_worker
 from workflows.client import CertificationClient
@@ -68,6 +69,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def people(engine: AsyncEngine) -> People:
+    """The scenario's actors as users of this run's directory, with tokens and sessions."""
+    return await register(engine)
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.access import secretariat
 from api.charts import bar_chart
 from api.deps import Connection, Today
 from api.pages.templating import links, templates, words
@@ -16,7 +17,9 @@ from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
 from api.rows import deadline, detail, review, summary
 
-router = APIRouter(tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(
+    tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(secretariat)]
+)
 LIST_PREVIEW = 20
 CHART_MONTHS = 24
 SORT_LABELS = {

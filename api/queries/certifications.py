@@ -87,8 +87,10 @@ async def page(
     return rows[:limit], cursor.encode([sort, last[sort_field], last["certification_id"]])
 
 
-async def one(conn: AsyncConnection, certification_id: str) -> RowMapping | None:
-    query = select(certifications, next_deadline_due).where(C.certification_id == certification_id)
+async def one(
+    conn: AsyncConnection, certification_id: str, where: Sequence[ColumnElement[bool]] = ()
+) -> RowMapping | None:
+    query = select(certifications, next_deadline_due).where(C.certification_id == certification_id, *where)
     return (await conn.execute(query)).mappings().first()
 
 

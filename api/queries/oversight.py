@@ -1,5 +1,6 @@
 """The Secretariat's work lists: open deadlines by due date, reports awaiting review."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, RowMapping, func, select, tuple_
@@ -28,13 +29,14 @@ def deadline_conditions(query: DeadlineQuery, today: date) -> list[ColumnElement
 
 
 async def deadline_page(
-    conn: AsyncConnection, query: DeadlineQuery, today: date
+    conn: AsyncConnection, query: DeadlineQuery, today: date, visible: Sequence[ColumnElement[bool]] = ()
 ) -> tuple[list[RowMapping], str | None]:
-    """Open deadlines, soonest due first, each with its certification's entity and standard."""
+    """Open deadlines of the `visible` certifications, soonest due first, each with its
+    certification's entity and standard."""
     statement = (
         select(deadlines, certifications.c.entity_name, certifications.c.standard_code)
         .select_from(deadlines.outerjoin(certifications, certifications.c.certification_id == D.certification_id))
-        .where(*deadline_conditions(query, today))
+        .where(*deadline_conditions(query, today), *visible)
         .order_by(D.due, D.certification_id, D.deadline_id)
     )
     if query.cursor is not None:

@@ -7,18 +7,21 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.access import Caller
 from api.csv_export import certifications_csv
 from api.deps import Connection, Engine, Today
 from api.models.certifications import CertificationDetail, CertificationPage
 from api.params import CertificationQuery
 from api.queries import certifications as q
 from api.rows import detail, summary
+from api.visibility import visible_to
+from identity.principal import Principal
 
 router = APIRouter(prefix="/certifications", tags=["certifications"])
 
 
-def _csv(engine: AsyncEngine, query: CertificationQuery, today: date) -> StreamingResponse:
-    statement = q.ordered(q.conditions(query, today), query.sort_field, query.descending)
+def _csv(engine: AsyncEngine, caller: Principal, query: CertificationQuery, today: date) -> StreamingResponse:
+    statement = q.ordered(q.conditions(query, today) + visible_to(caller), query.sort_field, query.descending)
     return StreamingResponse(
         certifications_csv(engine, statement),
         media_type="text/csv; charset=utf-8",
@@ -28,13 +31,14 @@ def _csv(engine: AsyncEngine, query: CertificationQuery, today: date) -> Streami
 
 @router.get("", response_model=CertificationPage)
 async def list_certifications(
-    engine: Engine, today: Today, query: Annotated[CertificationQuery, Query()]
+    engine: Engine, caller: Caller, today: Today, query: Annotated[CertificationQuery, Query()]
 ) -> CertificationPage | StreamingResponse:
-    """Certifications matching the filters, one page at a time (or all as CSV with format=csv)."""
+    """The caller's certifications matching the filters, one page at a time (or all as CSV
+    with format=csv)."""
     if query.format == "csv":
-        return _csv(engine, query, today)
+        return _csv(engine, caller, query, today)
     # Its own connection, not the Connection dependency: a CSV stream must not hold a second one.
-    where = q.conditions(query, today)
+    where = q.conditions(query, today) + visible_to(caller)
     async with engine.connect() as conn:
         rows, next_cursor = await q.page(conn, where, query.sort_field, query.descending, query.limit, query.cursor)
     return CertificationPage(items=[summary(r, today) for r in rows], next_cursor=next_cursor)
@@ -42,16 +46,16 @@ async def list_certifications(
 
 @router.get(".csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 async def export_certifications(
-    engine: Engine, today: Today, query: Annotated[CertificationQuery, Query()]
+    engine: Engine, caller: Caller, today: Today, query: Annotated[CertificationQuery, Query()]
 ) -> StreamingResponse:
-    """Every certification matching the filters as CSV, in the requested order."""
-    return _csv(engine, query, today)
+    """Every certification of the caller's matching the filters as CSV, in the requested order."""
+    return _csv(engine, caller, query, today)
 
 
 @router.get("/{certification_id}")
-async def get_certification(conn: Connection, today: Today, certification_id: str) -> CertificationDetail:
+async def get_certification(conn: Connection, caller: Caller, today: Today, certification_id: str) -> CertificationDetail:
     """One certification with its open deadlines, audits, non-conformities and timeline."""
-    row = await q.one(conn, certification_id)
+    row = await q.one(conn, certification_id, visible_to(caller))
     if row is None:
         raise HTTPException(status_code=404, detail=f"no certification {certification_id}")
     return detail(

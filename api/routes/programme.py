@@ -2,14 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from api.access import secretariat
 from api.deps import Connection
 from api.models.programme import ProgrammeMetrics
 from api.params import ScopeFilters
 from api.queries.programme import programme_metrics
 
-router = APIRouter(prefix="/metrics", tags=["metrics"])
+router = APIRouter(prefix="/metrics", tags=["metrics"], dependencies=[Depends(secretariat)])
 
 
 @router.get("/programme")

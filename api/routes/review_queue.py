@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from api.access import secretariat
 from api.deps import Connection, Today
 from api.models.oversight import ReviewQueue
 from api.params import ScopeFilters
 from api.queries.oversight import review_queue
 from api.rows import review
 
-router = APIRouter(prefix="/review-queue", tags=["review queue"])
+router = APIRouter(prefix="/review-queue", tags=["review queue"], dependencies=[Depends(secretariat)])
 
 
 @router.get("")

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from certflow.cli import app
 from domain.actors import Actor, Role
-from identity.directory import Directory, DirectoryError, NewUser, OrganisationKind
+from identity.directory import Directory, DirectoryError, NewUser
+from identity.principal import OrganisationKind
 from identity.tables import api_tokens
 from identity.tokens import token_hash
 
@@ -29,9 +30,11 @@ async def test_a_token_is_shown_once_stored_as_a_hash_and_stands_for_its_user(en
     async with engine.connect() as conn:
         stored = (await conn.execute(select(api_tokens).where(api_tokens.c.token_id == issued.token_id))).one()
     assert stored.token_hash == token_hash(issued.token) and issued.token.encode() not in stored.token_hash
-    assert await directory.actor_for(issued.token) == Actor(
+    principal = await directory.principal_for_token(issued.token)
+    assert principal is not None and principal.actor == Actor(
         user_id=user.user_id, organisation_id=user.organisation_id, role=Role.MEMBER)
-    assert await directory.actor_for(issued.token + "x") is None
+    assert (principal.organisation_kind, principal.organisation_name) == (OrganisationKind.MEMBER, "Nordic Aluminium")
+    assert await directory.principal_for_token(issued.token + "x") is None
 
 
 async def test_a_revoked_token_stands_for_no_one(engine: AsyncEngine) -> None:
@@ -39,7 +42,7 @@ async def test_a_revoked_token_stands_for_no_one(engine: AsyncEngine) -> None:
     await directory.create_user(user)
     issued = await directory.issue_token(user.user_id, "laptop")
     await directory.revoke_token(issued.token_id)
-    assert await directory.actor_for(issued.token) is None
+    assert await directory.principal_for_token(issued.token) is None
     with pytest.raises(DirectoryError, match="token_id: no live token"):
         await directory.revoke_token(issued.token_id)
 

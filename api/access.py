@@ -1,0 +1,69 @@
+"""Who is calling: a bearer token (the API) or a session cookie (the pages), resolved to a
+`Principal`; and the role checks routes declare. No credentials is 401; credentials that do
+not fit the route is 403. What a caller may *see* is `api.visibility`."""
+
+import hmac
+from typing import Annotated, cast
+
+from fastapi import Depends, HTTPException, Request
+
+from identity.directory import Directory
+from identity.principal import OrganisationKind, Principal
+from identity.sessions import Session, Sessions
+
+SESSION_COOKIE = "certflow_session"
+CSRF_HEADER = "X-CSRF-Token"
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _unauthenticated(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": 'Bearer realm="certflow"'})
+
+
+async def current_session(request: Request) -> Session | None:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    return await cast(Sessions, request.app.state.sessions).find(cookie)
+
+
+async def authenticated(request: Request) -> Principal:
+    """The caller, by `Authorization: Bearer <token>`, else by the session cookie."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthenticated("Authorization: expected 'Bearer <token>'")
+        principal = await cast(Directory, request.app.state.directory).principal_for_token(token.strip())
+        if principal is None:
+            raise _unauthenticated("Authorization: the token is unknown or revoked")
+        request.state.caller = principal
+        return principal
+    session = await current_session(request)
+    if session is None:
+        raise _unauthenticated("sign in: send 'Authorization: Bearer <token>' or sign in at /login")
+    if request.method in _UNSAFE_METHODS and request.url.path.startswith("/api/"):
+        # A cookie is sent by the browser whoever made the page; only our pages know the token.
+        # (Pages' own forms check their csrf_token field.)
+        require_csrf(session, request.headers.get(CSRF_HEADER))
+    # For the pages' templates: who is signed in, and the token their forms repeat.
+    request.state.caller, request.state.csrf_token = session.principal, session.csrf_token
+    return session.principal
+
+
+def require_csrf(session: Session, presented: str | None) -> None:
+    if presented is None or not hmac.compare_digest(presented, session.csrf_token):
+        raise HTTPException(403, "csrf_token: missing or not this session's; reload the page")
+
+
+Caller = Annotated[Principal, Depends(authenticated)]
+
+
+def secretariat(caller: Caller) -> Principal:
+    """Programme-wide views: the Secretariat's users (its viewers too)."""
+    if caller.organisation_kind != OrganisationKind.SECRETARIAT:
+        raise HTTPException(403, f"only the Secretariat sees this (you are a {caller.role} of {caller.organisation_id})")
+    return caller
+
+
+SecretariatCaller = Annotated[Principal, Depends(secretariat)]
