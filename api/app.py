@@ -8,13 +8,23 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.deps import Options
+from api.dispatch import Dispatcher
 from api.errors import install_error_pages
-from api.pages import public, secretariat
+from api.pages import public, secretariat, signin
 from api.pages.templating import STATIC_DIR
-from api.routes import certifications, deadlines, operations, programme, register, review_queue
+from api.routes import certifications, commands, deadlines, operations, programme, register, review_queue
+from identity.directory import Directory
+from identity.sessions import Sessions
+from workflows.client import CertificationClient
 from workflows.tally import CommandTally
 
 API_PREFIX = "/api/v1"
+DESCRIPTION = """Every call but the public register and the probes needs a caller: send
+`Authorization: Bearer <token>` (tokens come from `certflow tokens issue`). A member sees only
+its own organisation's certifications, an audit firm only those assigned to it, the
+Secretariat all; outside that, a certification is 404. Commands answer the certification's
+new state and the events they recorded; a refused command names the rule (`rule`) and
+records nothing. Send an `Idempotency-Key` header to make a command safe to repeat."""
 
 
 def create_app(
@@ -24,19 +34,30 @@ def create_app(
     public_threshold: int = 3,
     max_projector_lag_events: int = 1000,
     command_tally: CommandTally | None = None,
+    commands_client: CertificationClient | None = None,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
     `temporal_ping` lets /readyz check Temporal; `public_threshold` is the fewest distinct
     members a public country figure may describe; /readyz fails when a projection trails
     the log by more than `max_projector_lag_events`; /metrics counts the commands this
-    process sent through a client sharing `command_tally`."""
+    process sent through a client sharing `command_tally`; commands go to workflows through
+    `commands_client` (without one, command endpoints answer 503)."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
-    app = FastAPI(title="certflow", summary="Certification oversight and the public register", version="1")
+    app = FastAPI(
+        title="certflow",
+        summary="Certification workflows: commands, oversight and the public register",
+        version="1",
+        description=DESCRIPTION,
+    )
     app.state.engine = engine
+    app.state.directory = Directory(engine)
+    app.state.sessions = Sessions(engine)
+    app.state.dispatcher = Dispatcher(engine, commands_client)
     app.state.options = Options(public_threshold, temporal_ping, max_projector_lag_events, command_tally)
     for router in (
+        commands.router,
         certifications.router,
         deadlines.router,
         review_queue.router,
@@ -45,6 +66,7 @@ def create_app(
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(operations.router)
+    app.include_router(signin.router)
     app.include_router(secretariat.router)
     app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from api.app import create_app
 from api.server import serve
 from certflow.settings import Settings
-from certflow.temporal import connect
+from certflow.temporal import certification_client, connect
 from workflows.tally import CommandTally
 from eventstore.database import create_engine
 from projections.projector import Projector
@@ -49,8 +49,13 @@ def api_app(
         await temporal.workflow_service.get_system_info(GetSystemInfoRequest(), timeout=timedelta(seconds=2))
         return True
 
+    tally = tally or CommandTally()
     return create_app(
-        engine, temporal_ping=temporal_ping, public_threshold=settings.public_threshold, command_tally=tally
+        engine,
+        temporal_ping=temporal_ping,
+        public_threshold=settings.public_threshold,
+        command_tally=tally,
+        commands_client=certification_client(temporal, settings, tally) if temporal is not None else None,
     )
 
 

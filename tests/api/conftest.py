@@ -10,13 +10,20 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import WorkflowEnvironment
 
+from api.access import SESSION_COOKIE
+from domain.actors import Actor
 from api.app import create_app
 from api.deps import today
+from workflows.client import CertificationClient
 from tests.api.factories import TODAY, Programme
 from tests.api.serving import serving
+from tests.api.journey import Journey
+from tests.people import People
+from tests.scenario import SECRETARIAT, Lifecycle
 
 
 def pinned(app: FastAPI) -> FastAPI:
@@ -32,9 +39,32 @@ async def base_url(engine: AsyncEngine) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def http(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def http(base_url: str, people: People) -> AsyncIterator[httpx.AsyncClient]:
+    """Calls as the Secretariat, who sees everything."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10, headers=people.bearer(SECRETARIAT)) as client:
+        yield client
+
+
+@pytest.fixture
+async def anonymous(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """Calls with no credentials, as the public does."""
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+async def service(engine: AsyncEngine, certifications: CertificationClient) -> AsyncIterator[httpx.AsyncClient]:
+    """The API sending commands to real workflows (this test's time-skipping server and
+    worker), called with no credentials of its own: pass a person's `bearer` headers."""
+    async with serving(create_app(engine, commands_client=certifications)) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            yield client
+
+
+@pytest.fixture
+def journey(env: WorkflowEnvironment, lifecycle: Lifecycle, service: httpx.AsyncClient, people: People) -> Journey:
+    """A certification's life over HTTP; see tests/api/journey.py."""
+    return Journey(env, lifecycle, service, people)
 
 
 @pytest.fixture
@@ -79,9 +109,18 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
         await launched.close()
 
 
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
+async def signed_in(browser: Browser, base_url: str, people: People, actor: Actor) -> BrowserContext:
+    """A browser context holding `actor`'s session cookie."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    cookie, _ = people.sessions[actor.user_id]
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base_url}])
+    return context
+
+
+@pytest.fixture
+async def page(browser: Browser, base_url: str, people: People) -> AsyncIterator[Page]:
+    """A tab signed in as the Secretariat."""
+    context = await signed_in(browser, base_url, people, SECRETARIAT)
     opened = await context.new_page()
     yield opened
     await context.close()

@@ -1,0 +1,134 @@
+"""Sending a caller's command to its certification's workflow: the caller's reach (outside
+it a certification is 404, as if it did not exist), the `Idempotency-Key`, and the domain's
+refusals as HTTP answers (403 for an access rule, 409 for any other rule, each naming it)."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.idempotency import Answer, Claimed, IdempotencyKeys, InFlight, Mismatch, Replay
+from api.models.commands import CommandResult, Problem
+from api.visibility import visible_to
+from domain.commands import Command
+from identity.principal import OrganisationKind, Principal
+from projections.tables import certifications
+from workflows.client import CertificationClient, CommandRefused
+
+_KEYED_IDS = uuid.UUID("5b0b3c0e-7d7e-4c43-9a55-2b1f0d1e6a10")
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def keyed_id(caller: Principal, key: str | None, purpose: str) -> str:
+    """An id the same caller and key always give (a fresh one without a key), so a repeat
+    after a lost answer names the same certification and the same command."""
+    if key is None:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(_KEYED_IDS, f"{purpose}\n{caller.user_id}\n{key}"))
+
+
+def status_of(refusal: CommandRefused) -> int:
+    if refusal.kind == "NotPermitted":
+        return 403
+    if refusal.rule == "certification.exists":
+        return 404
+    return 409
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One command as the caller sent it."""
+
+    caller: Principal
+    certification_id: str
+    command: Command
+    idempotency_key: str | None
+    fingerprint: bytes
+    success_status: int = 200
+
+
+class Dispatcher:
+    def __init__(self, engine: AsyncEngine, client: CertificationClient | None) -> None:
+        self._engine = engine
+        self._client = client
+        self._keys = IdempotencyKeys(engine)
+
+    @property
+    def client(self) -> CertificationClient:
+        if self._client is None:
+            raise HTTPException(503, "commands are unavailable: this API runs without Temporal")
+        return self._client
+
+    async def require_reach(self, caller: Principal, certification_id: str) -> None:
+        """404 unless the certification is the caller's to act on."""
+        if caller.organisation_kind == OrganisationKind.SECRETARIAT:
+            return  # the workflow itself says whether the certification exists
+        query = select(certifications.c.certification_id, *visible_to(caller)).where(
+            certifications.c.certification_id == certification_id
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is not None and all(row[1:]):
+            return
+        if row is None and await self._reached_before_projected(caller, certification_id):
+            return
+        raise HTTPException(404, f"no certification {certification_id}")
+
+    async def _reached_before_projected(self, caller: Principal, certification_id: str) -> bool:
+        """The read model trails the log by a moment: ask the workflow about one just begun."""
+        try:
+            state = await self.client.state(certification_id)
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        firm = state.audit_firm.firm_id if state.audit_firm else None
+        return caller.organisation_id == (state.member_id if caller.organisation_kind == OrganisationKind.MEMBER else firm)
+
+    async def deliver(self, delivery: Delivery) -> JSONResponse:
+        key, user = delivery.idempotency_key, delivery.caller.user_id
+        if key is None:
+            answer = await self._run(delivery)
+            return JSONResponse(answer.body, answer.status_code)
+        claim = await self._keys.claim(user, key, delivery.fingerprint)
+        match claim:
+            case Replay(answer):
+                return JSONResponse(answer.body, answer.status_code, headers={REPLAYED_HEADER: "true"})
+            case InFlight():
+                raise HTTPException(409, "Idempotency-Key: a request with this key is still running; retry later")
+            case Mismatch():
+                raise HTTPException(422, "Idempotency-Key: already used for a different request")
+            case Claimed():
+                pass
+        try:
+            answer = await self._run(delivery)
+        except BaseException:
+            await self._keys.release(user, key)
+            raise
+        await self._keys.complete(user, key, answer)
+        return JSONResponse(answer.body, answer.status_code)
+
+    async def _run(self, delivery: Delivery) -> Answer:
+        command_id = keyed_id(delivery.caller, delivery.idempotency_key, "command")
+        try:
+            outcome = await self.client.send(delivery.certification_id, delivery.command, command_id)
+        except CommandRefused as refusal:
+            return Answer(status_of(refusal), _json(Problem(detail=refusal.message, rule=refusal.rule)))
+        except RPCError as error:
+            if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+                raise HTTPException(503, f"Temporal is unavailable ({error.message}); send the command again") from None
+            raise
+        result = CommandResult(
+            certification_id=delivery.certification_id, command_id=command_id, version=outcome.version,
+            duplicate=outcome.duplicate, events=outcome.events, state=outcome.state,
+        )
+        return Answer(delivery.success_status, _json(result))
+
+
+def _json(model: Any) -> Any:
+    return model.model_dump(mode="json")

@@ -1,0 +1,106 @@
+"""The `Idempotency-Key` record: the first answer to a caller's key, given again to every
+repeat of the same request, so a client that lost an answer can safely send again.
+
+A key is claimed before the command is sent and completed with its answer after. A claim
+left by a process that died in between goes stale after `STALE_AFTER`; the repeat then runs
+the command again, which is safe: the command id derives from the key, so a command the
+workflow already applied is not applied twice."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from identity.tables import idempotency_keys
+
+K = idempotency_keys.c
+STALE_AFTER = timedelta(seconds=60)
+RETENTION = timedelta(days=7)
+
+
+def request_hash(method: str, path: str, body: bytes) -> bytes:
+    return hashlib.sha256(b"\n".join((method.encode(), path.encode(), body))).digest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This request holds the key: run it, then `complete` or `release`."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """Another request with this key is running now."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The key was used for a different request."""
+
+
+Claim = Claimed | Replay | InFlight | Mismatch
+
+
+class IdempotencyKeys:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def claim(self, user_id: str, key: str, fingerprint: bytes) -> Claim:
+        now = datetime.now(UTC)
+        async with self._engine.begin() as conn:
+            taken = await conn.execute(
+                insert(idempotency_keys)
+                .values(user_id=user_id, idempotency_key=key, request_hash=fingerprint, created_at=now)
+                .on_conflict_do_update(
+                    index_elements=[K.user_id, K.idempotency_key],
+                    set_={"request_hash": fingerprint, "created_at": now},
+                    # Take over only a claim its process abandoned, or a record past retention.
+                    where=or_(
+                        and_(K.completed_at.is_(None), K.created_at < now - STALE_AFTER, K.request_hash == fingerprint),
+                        K.created_at < now - RETENTION,
+                    ),
+                )
+                .returning(K.user_id)
+            )
+            if taken.first() is not None:
+                return Claimed()
+            row = (await conn.execute(
+                select(K.request_hash, K.status_code, K.response, K.completed_at)
+                .where(K.user_id == user_id, K.idempotency_key == key)
+            )).one()
+        if row.request_hash != fingerprint:
+            return Mismatch()
+        if row.completed_at is None:
+            return InFlight()
+        return Replay(Answer(row.status_code, row.response))
+
+    async def complete(self, user_id: str, key: str, answer: Answer) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(idempotency_keys)
+                .where(K.user_id == user_id, K.idempotency_key == key)
+                .values(status_code=answer.status_code, response=answer.body, completed_at=datetime.now(UTC))
+            )
+
+    async def release(self, user_id: str, key: str) -> None:
+        """For an answer not worth keeping (the service failed): the repeat runs afresh."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(idempotency_keys).where(
+                    K.user_id == user_id, K.idempotency_key == key, K.completed_at.is_(None)
+                )
+            )

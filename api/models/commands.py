@@ -1,0 +1,63 @@
+"""Commands as HTTP bodies, and what a command answers.
+
+A body is its domain command without `actor` (the caller is the actor) and `type` (the path
+names it), generated from the command model so the API and the domain cannot drift apart.
+Two commands take other bodies: an application names no member (a member applies for its
+own organisation), and engaging an audit firm names the firm by id (its accreditations
+come from the directory, not from the caller)."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from domain.commands import Identifier
+from domain.events import Event
+from domain.scope import ExternalCertification, Facility, StandardRef
+from domain.state import CertificationState
+
+_SET_BY_THE_API = ("actor", "type")
+
+
+def body_of(command: type[BaseModel]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in command.model_fields.items() if name not in _SET_BY_THE_API
+    }
+    name = "".join(part.title() for part in command.model_fields["type"].default.split("-")) + "Body"
+    return create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=command.__doc__, **fields)
+
+
+class ApplicationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entity_name: Identifier
+    standard: StandardRef
+    facilities: tuple[Facility, ...] = Field(min_length=1)
+    external_certifications: tuple[ExternalCertification, ...] = ()
+    member_id: Identifier | None = None
+    """Only when the Secretariat applies on a member's behalf; a member applies for itself."""
+
+
+class AssignAuditFirmBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    firm_id: Identifier
+    """An audit firm in the directory; its accreditations are the directory's."""
+
+
+class CommandResult(BaseModel):
+    certification_id: str
+    command_id: str
+    """The Update id: sending the same Idempotency-Key again reuses it."""
+    version: int
+    duplicate: bool
+    """True when this command had been applied before: nothing new was recorded."""
+    events: list[Event]
+    state: CertificationState
+
+
+class Problem(BaseModel):
+    """Any refusal: what is wrong, naming the field or the rule."""
+
+    detail: str
+    rule: str | None = None
+    """The domain or access rule that refused a command (for example `audit-plan.lead-time`)."""

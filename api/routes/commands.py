@@ -1,0 +1,125 @@
+"""Every command a person gives, as `POST /certifications/{id}/{command}` (and applying as
+`POST /certifications`). The caller is the command's actor; the answer is the certification's
+new state and the events the command recorded, or the rule that refused it."""
+
+from typing import Annotated, Any, cast, get_args
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from api.access import Caller
+from api.dispatch import Delivery, Dispatcher, keyed_id
+from api.idempotency import request_hash
+from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, Problem, body_of
+from api.models.errors import ERRORS
+from domain import commands as cmd
+from identity.directory import Directory
+from identity.principal import OrganisationKind, Principal
+
+router = APIRouter(prefix="/certifications", tags=["commands"], responses=ERRORS)
+
+CertificationId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200,
+           description="Repeat a request with the same key to get its first answer; nothing is applied twice."),
+]
+
+# Given by the workflow's own timers, never over HTTP.
+_NOT_OVER_HTTP = (cmd.Apply, cmd.AssignAuditFirm, cmd.RecordMissedDeadline)
+
+
+def get_dispatcher(request: Request) -> Dispatcher:
+    return cast(Dispatcher, request.app.state.dispatcher)
+
+
+def get_directory(request: Request) -> Directory:
+    return cast(Directory, request.app.state.directory)
+
+
+Dispatch = Annotated[Dispatcher, Depends(get_dispatcher)]
+Directory_ = Annotated[Directory, Depends(get_directory)]
+
+
+def command_of(kind: type[BaseModel], caller: Principal, fields: dict[str, Any]) -> Any:
+    """The domain command; its own cross-field checks (dates in order, unique ids) are 422s."""
+    try:
+        return kind.model_validate({**fields, "actor": caller.actor})
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False, include_context=False)]
+        ) from None
+
+
+async def _delivery(
+    request: Request, caller: Principal, certification_id: str, command: Any, key: str | None, status: int = 200
+) -> Delivery:
+    fingerprint = request_hash(request.method, request.url.path, await request.body())
+    return Delivery(caller, certification_id, command, key, fingerprint, status)
+
+
+@router.post(
+    "", status_code=201, response_model=CommandResult, summary="Apply for certification",
+    responses={201: {"headers": {"Location": {"description": "the new certification", "schema": {"type": "string"}}}}},
+)
+async def apply(
+    request: Request, body: ApplicationBody, caller: Caller, dispatcher: Dispatch, directory: Directory_,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """A member applies for its own organisation; the Secretariat may apply on a member's
+    behalf by naming `member_id`. The certification id is new (the same one again for a
+    repeated Idempotency-Key)."""
+    member_id = body.member_id or caller.organisation_id
+    if caller.organisation_kind == OrganisationKind.MEMBER and member_id != caller.organisation_id:
+        raise HTTPException(403, "member_id: a member applies only for its own organisation")
+    member = await directory.organisation(member_id)
+    if member is None or member.kind != OrganisationKind.MEMBER:
+        raise HTTPException(422, f"member_id: {member_id} is not a member organisation")
+    fields = body.model_dump(exclude={"member_id"}) | {"member_id": member_id, "member_name": member.name}
+    command = command_of(cmd.Apply, caller, fields)
+    certification_id = "cert-" + keyed_id(caller, idempotency_key, "certification")
+    delivery = await _delivery(request, caller, certification_id, command, idempotency_key, 201)
+    answer = await dispatcher.deliver(delivery)
+    if answer.status_code == 201:
+        answer.headers["Location"] = str(request.url_for("get_certification", certification_id=certification_id))
+    return answer
+
+
+@router.post("/{certification_id}/assign-audit-firm", response_model=CommandResult, summary="Assign an audit firm")
+async def assign_audit_firm(
+    request: Request, certification_id: CertificationId, body: AssignAuditFirmBody, caller: Caller,
+    dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Engages an audit firm from the directory, with the accreditations it holds there."""
+    await dispatcher.require_reach(caller, certification_id)
+    firm = await directory.audit_firm(body.firm_id)
+    if firm is None:
+        raise HTTPException(422, f"firm_id: {body.firm_id} is not an audit firm")
+    command = command_of(cmd.AssignAuditFirm, caller, {"firm": firm})
+    return await dispatcher.deliver(await _delivery(request, caller, certification_id, command, idempotency_key))
+
+
+def _command_route(kind: type[BaseModel]) -> None:
+    body_model = body_of(kind)
+    name = kind.model_fields["type"].default
+
+    async def endpoint(
+        request: Request, certification_id: CertificationId, body: body_model, caller: Caller,  # type: ignore[valid-type]
+        dispatcher: Dispatch, idempotency_key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        await dispatcher.require_reach(caller, certification_id)
+        command = command_of(kind, caller, body.model_dump())
+        return await dispatcher.deliver(await _delivery(request, caller, certification_id, command, idempotency_key))
+
+    endpoint.__doc__ = kind.__doc__
+    router.add_api_route(
+        f"/{{certification_id}}/{name}", endpoint, methods=["POST"], response_model=CommandResult,
+        name=f"command_{name.replace('-', '_')}", summary=name.replace("-", " ").capitalize(),
+    )
+
+
+for _kind in get_args(get_args(cmd.Command)[0]):
+    if _kind not in _NOT_OVER_HTTP:
+        _command_route(_kind)
