@@ -93,7 +93,7 @@ class Dispatcher:
     async def deliver(self, delivery: Delivery) -> JSONResponse:
         key, user = delivery.idempotency_key, delivery.caller.user_id
         if key is None:
-            answer = await self._run(delivery)
+            answer = await self.run(delivery)
             return JSONResponse(answer.body, answer.status_code)
         claim = await self._keys.claim(user, key, delivery.fingerprint)
         match claim:
@@ -106,14 +106,15 @@ class Dispatcher:
             case Claimed():
                 pass
         try:
-            answer = await self._run(delivery)
+            answer = await self.run(delivery)
         except BaseException:
             await self._keys.release(user, key)
             raise
         await self._keys.complete(user, key, answer)
         return JSONResponse(answer.body, answer.status_code)
 
-    async def _run(self, delivery: Delivery) -> Answer:
+    async def run(self, delivery: Delivery) -> Answer:
+        """Sends the command (no Idempotency-Key record): the answer as status and JSON body."""
         command_id = keyed_id(delivery.caller, delivery.idempotency_key, "command")
         try:
             outcome = await self.client.send(delivery.certification_id, delivery.command, command_id)
