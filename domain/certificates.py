@@ -36,3 +36,15 @@ class Certificate(BaseModel):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+
+class Validity(BaseModel):
+    """The days a granted certificate covers, both ends included."""
+
+    model_config = ConfigDict(frozen=True)
+
+    valid_from: date
+    valid_until: date
+
+    def covers_a_day_of(self, year: int) -> bool:
+        return self.valid_from.year <= year <= self.valid_until.year

@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from domain.actors import Actor
 from domain.audits import AuditType, Finding
+from domain.documents import DocumentKind, Filename, Sha256
 from domain.firms import AuditFirm
+from domain.materials import MaterialFlow
 from domain.scope import ExternalCertification, Facility, StandardRef
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -104,6 +106,18 @@ class ReturnReport(_Command):
     reason: Reason
 
 
+class AttachDocument(_Command):
+    """The content is already in the document store under `sha256`; the event names it."""
+
+    type: Literal["attach-document"] = "attach-document"
+    audit_id: Identifier
+    kind: DocumentKind
+    sha256: Sha256
+    filename: Filename
+    size_bytes: int = Field(gt=0)
+    media_type: Literal["application/pdf"] = "application/pdf"
+
+
 class SubmitCorrectiveActionPlan(_Command):
     type: Literal["submit-cap"] = "submit-cap"
     nc_id: Identifier
@@ -129,6 +143,19 @@ class Reinstate(_Command):
 class Withdraw(_Command):
     type: Literal["withdraw"] = "withdraw"
     reason: Reason
+
+
+class ReportMaterialFlow(_Command):
+    type: Literal["report-material-flow"] = "report-material-flow"
+    year: int = Field(ge=2000, le=2200)
+    flows: tuple[MaterialFlow, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _categories_unique(self) -> "ReportMaterialFlow":
+        categories = [f.category for f in self.flows]
+        if len(categories) != len(set(categories)):
+            raise ValueError("each material category is reported once")
+        return self
 
 
 class ExtendDeadline(_Command):
@@ -157,11 +184,13 @@ Command = Annotated[
     | SubmitReport
     | AcceptReport
     | ReturnReport
+    | AttachDocument
     | SubmitCorrectiveActionPlan
     | CloseNonConformity
     | Suspend
     | Reinstate
     | Withdraw
+    | ReportMaterialFlow
     | ExtendDeadline
     | RecordMissedDeadline,
     Field(discriminator="type"),

@@ -7,7 +7,7 @@ from typing import Any
 from domain import commands as cmd
 from domain.errors import RuleViolation
 from domain.events import Event
-from domain.rules import application, audit, certificate, corrective, deadlines, outcome
+from domain.rules import application, audit, certificate, corrective, deadlines, documents, materials, outcome
 from domain.rules.emit import Emit
 from domain.state import CertificationState
 
@@ -23,11 +23,13 @@ _RULES: dict[type, Callable[[CertificationState, Any, Emit], list]] = {
     cmd.SubmitReport: audit.submit_report,
     cmd.ReturnReport: audit.return_report,
     cmd.AcceptReport: outcome.accept_report,
+    cmd.AttachDocument: documents.attach,
     cmd.SubmitCorrectiveActionPlan: corrective.submit_cap,
     cmd.CloseNonConformity: corrective.close_nc,
     cmd.Suspend: certificate.suspend,
     cmd.Reinstate: certificate.reinstate,
     cmd.Withdraw: certificate.withdraw,
+    cmd.ReportMaterialFlow: materials.report_flows,
     cmd.ExtendDeadline: deadlines.extend,
     cmd.RecordMissedDeadline: deadlines.record_missed,
 }

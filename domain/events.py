@@ -9,6 +9,8 @@ from domain.actors import Actor
 from domain.audits import AuditType, Finding
 from domain.certificates import CertificateKind
 from domain.deadlines import Deadline, DeadlineKind
+from domain.documents import DocumentKind
+from domain.materials import MaterialFlow
 from domain.nonconformities import Severity
 from domain.scope import ExternalCertification, Facility, StandardRef
 
@@ -93,6 +95,16 @@ class ReportAccepted(_Event):
     critical_breach: bool
 
 
+class DocumentAttached(_Event):
+    type: Literal["DocumentAttached"] = "DocumentAttached"
+    audit_id: str
+    kind: DocumentKind
+    sha256: str
+    filename: str
+    size_bytes: int
+    media_type: str
+
+
 class CertificateGranted(_Event):
     type: Literal["CertificateGranted"] = "CertificateGranted"
     audit_id: str
@@ -162,6 +174,12 @@ class CertificateExpired(_Event):
     reason: str
 
 
+class MaterialFlowReported(_Event):
+    type: Literal["MaterialFlowReported"] = "MaterialFlowReported"
+    year: int
+    flows: tuple[MaterialFlow, ...]
+
+
 class DeadlineSet(_Event):
     type: Literal["DeadlineSet"] = "DeadlineSet"
     deadline: Deadline
@@ -199,6 +217,7 @@ Event = Annotated[
     | ReportSubmitted
     | ReportReturned
     | ReportAccepted
+    | DocumentAttached
     | CertificateGranted
     | CertificationDeferred
     | CertificationRefused
@@ -210,6 +229,7 @@ Event = Annotated[
     | CertificateWithdrawn
     | CertificateRevoked
     | CertificateExpired
+    | MaterialFlowReported
     | DeadlineSet
     | DeadlineMet
     | DeadlineMissed

@@ -6,7 +6,8 @@ from typing import Any
 
 from domain import events as ev
 from domain.audits import Audit, AuditStatus, AuditType
-from domain.certificates import Certificate, CertificateKind, CertificateStatus
+from domain.certificates import Certificate, CertificateKind, CertificateStatus, Validity
+from domain.documents import AttachedDocument
 from domain.events import Event
 from domain.nonconformities import NonConformity
 from domain.state import CertificationState, FirmRef, Phase
@@ -91,6 +92,9 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa
                 "audit": _audit(state, status=AuditStatus.CLOSED),
                 "surveillances_done": state.surveillances_done + surveilled,
             }
+        case ev.DocumentAttached():
+            attached = AttachedDocument(audit_id=event.audit_id, kind=event.kind, sha256=event.sha256)
+            return {"documents": (*state.documents, attached)}
         case ev.CertificateGranted():
             return _granted(state, event)
         case ev.CertificationDeferred():
@@ -125,6 +129,8 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa
             return _ended(state, CertificateStatus.REVOKED)
         case ev.CertificateExpired():
             return _ended(state, CertificateStatus.EXPIRED)
+        case ev.MaterialFlowReported():
+            return {"material_flow_years": (*state.material_flow_years, event.year)}
         case ev.DeadlineSet():
             deadline = event.deadline
             return {"deadlines": {**state.deadlines, deadline.deadline_id: deadline}}
@@ -154,8 +160,10 @@ def _granted(state: CertificationState, event: ev.CertificateGranted) -> dict[st
         granted_on=event.occurred_at.date(),
     )
     provisional = state.provisional_granted or event.kind == CertificateKind.PROVISIONAL
+    validity = Validity(valid_from=event.valid_from, valid_until=event.valid_until)
     return {
         "certificate": certificate,
+        "granted_validities": (*state.granted_validities, validity),
         "phase": Phase.CERTIFIED,
         "provisional_granted": provisional,
         "deferred_audit_id": None,

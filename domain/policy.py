@@ -50,6 +50,8 @@ class Policy(BaseModel):
     max_suspension: Period
     reminder_days_before: tuple[int, ...]
     consequences: dict[DeadlineKind, Consequence]
+    material_flow_standards: frozenset[str]
+    """Standards whose certified members report their material flows every year."""
 
     def consequence_of(self, kind: DeadlineKind) -> Consequence:
         return self.consequences.get(kind, Consequence.ESCALATE)
@@ -83,6 +85,7 @@ ASI = Policy(
     max_suspension=Period(months=6),
     reminder_days_before=(30, 7, 1),
     consequences=_CONSEQUENCES,
+    material_flow_standards=frozenset({"ASI-CoC"}),
 )
 
 ISO_17021 = Policy(
@@ -107,6 +110,7 @@ ISO_17021 = Policy(
     max_suspension=Period(months=6),
     reminder_days_before=(30, 7, 1),
     consequences=_CONSEQUENCES,
+    material_flow_standards=frozenset(),
 )
 
 POLICIES: dict[str, Policy] = {p.policy_id: p for p in (ASI, ISO_17021)}

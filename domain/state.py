@@ -6,8 +6,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from domain.audits import Audit
-from domain.certificates import Certificate, CertificateStatus
+from domain.certificates import Certificate, CertificateStatus, Validity
 from domain.deadlines import Deadline
+from domain.documents import AttachedDocument
 from domain.nonconformities import NonConformity, Severity
 from domain.scope import ExternalCertification, Facility, StandardRef
 
@@ -51,11 +52,15 @@ class CertificationState(BaseModel):
     audit: Audit | None = None
     past_audit_ids: tuple[str, ...] = ()
     certificate: Certificate | None = None
+    granted_validities: tuple[Validity, ...] = ()
+    """Every certificate granted, in order: which years the entity held one."""
     provisional_granted: bool = False
     deferred_audit_id: str | None = None
     surveillances_done: int = 0
     nonconformities: dict[str, NonConformity] = {}
     deadlines: dict[str, Deadline] = {}
+    documents: tuple[AttachedDocument, ...] = ()
+    material_flow_years: tuple[int, ...] = ()
 
     @property
     def is_terminal(self) -> bool:

@@ -9,6 +9,8 @@ from sqlalchemy import Table
 from projections.audits import AuditsProjection
 from projections.certifications import CertificationsProjection
 from projections.deadlines import DeadlinesProjection
+from projections.documents import DocumentsProjection
+from projections.material_flows import MaterialFlowsProjection
 from projections.nonconformities import NonConformitiesProjection
 from projections.projection import Projection
 from projections.tables import READ_MODELS
@@ -20,6 +22,8 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     AuditsProjection,
     DeadlinesProjection,
     NonConformitiesProjection,
+    DocumentsProjection,
+    MaterialFlowsProjection,
     TimelineProjection,
 )
 NAMES = tuple(p.name for p in PROJECTIONS)

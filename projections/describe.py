@@ -10,6 +10,11 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _document(d: Data) -> str:
+    kind = d["kind"].replace("-", " ").capitalize()
+    return f"{kind} {d['filename']} attached to audit {d['audit_id']}"
+
+
 def _deadline(d: Data) -> str:
     return f"{d['deadline']['kind']} deadline set, due {d['deadline']['due']}"
 
@@ -29,6 +34,7 @@ _SAYINGS: dict[str, Callable[[Data], str]] = {
     "ReportReturned": lambda d: f"Report of audit {d['audit_id']} returned to the auditor",
     "ReportAccepted": lambda d: f"Report of audit {d['audit_id']} accepted: {d['major_ncs']} major and "
     f"{d['minor_ncs']} minor NCs" + (", critical breach" if d["critical_breach"] else ""),
+    "DocumentAttached": _document,
     "CertificateGranted": lambda d: f"{d['kind'].capitalize()} certificate granted, valid {d['valid_from']} "
     f"to {d['valid_until']}",
     "CertificationDeferred": lambda d: f"Decision on audit {d['audit_id']} deferred",
@@ -41,6 +47,8 @@ _SAYINGS: dict[str, Callable[[Data], str]] = {
     "CertificateWithdrawn": lambda d: "Certificate withdrawn",
     "CertificateRevoked": lambda d: "Certificate revoked",
     "CertificateExpired": lambda d: f"Certificate expired (valid until {d['valid_until']})",
+    "MaterialFlowReported": lambda d: f"Material flows of {d['year']} reported "
+    f"({_count(len(d['flows']), 'material category', 'material categories')})",
     "DeadlineSet": _deadline,
     "DeadlineMet": lambda d: f"Deadline {d['deadline_id']} met",
     "DeadlineMissed": lambda d: f"Deadline {d['deadline_id']} missed (due {d['due']})",

@@ -1,4 +1,4 @@
-"""The read models' tables (schema `readmodel`, created by migration 0002), for projecting
+"""The read models' tables (schema `readmodel`, created by migrations 0002 and 0006), for projecting
 into and for querying. Every row here can be thrown away and rebuilt from the event log."""
 
 from sqlalchemy import (
@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Numeric,
     Table,
     Text,
 )
@@ -118,6 +119,33 @@ timeline = Table(
     Column("reason", Text),
 )
 
+documents = Table(
+    "documents",
+    metadata,
+    Column("certification_id", Text, primary_key=True),
+    Column("audit_id", Text, primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("sha256", Text, primary_key=True),
+    Column("filename", Text, nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("media_type", Text, nullable=False),
+    Column("attached_at", DateTime(timezone=True), nullable=False),
+    Column("attached_by_user", Text, nullable=False),
+    Column("attached_by_organisation", Text, nullable=False),
+)
+
+material_flows = Table(
+    "material_flows",
+    metadata,
+    Column("certification_id", Text, primary_key=True),
+    Column("member_id", Text, nullable=False),
+    Column("year", Integer, primary_key=True),
+    Column("category", Text, primary_key=True),
+    Column("tonnes_in", Numeric(15, 3), nullable=False),
+    Column("tonnes_out", Numeric(15, 3), nullable=False),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
 READ_MODELS: dict[str, Table] = {
-    t.name: t for t in (certifications, deadlines, audits, nonconformities, timeline)
+    t.name: t for t in (certifications, deadlines, audits, nonconformities, timeline, documents, material_flows)
 }

@@ -2,8 +2,10 @@
 (`admit`, `audit`, `on(day)`): `Story` through the pure decider, `Lifecycle` through the real
 workflow on the time-skipping server and PostgreSQL, reading back what was stored."""
 
+import hashlib
 from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from uuid import uuid4
 
 from temporalio.client import WorkflowHistory
@@ -13,9 +15,11 @@ from domain import commands as cmd
 from domain.actors import Actor, Role
 from domain.audits import AuditType, Finding, FindingKind
 from domain.decide import decide
+from domain.documents import DocumentKind
 from domain.events import Event
 from domain.evolve import evolve
 from domain.firms import Accreditation, AuditFirm
+from domain.materials import MaterialCategory, MaterialFlow
 from domain.records import from_record, to_record
 from domain.scope import Activity, Facility, StandardRef
 from domain.state import CertificationState
@@ -38,6 +42,7 @@ FIRM = AuditFirm(
     name="Firm A Assurance",
     accreditations=(
         Accreditation(standard_code="ASI-PS", valid_from=date(2035, 1, 1), valid_until=date(2050, 1, 1)),
+        Accreditation(standard_code="ASI-CoC", valid_from=date(2035, 1, 1), valid_until=date(2050, 1, 1)),
         Accreditation(standard_code="ISO-14001", valid_from=date(2035, 1, 1), valid_until=date(2050, 1, 1)),
     ),
 )
@@ -54,6 +59,19 @@ def findings(majors: int = 0, minors: int = 0, critical: bool = False, facility:
         found.append(Finding(criterion="9.9", facility_id=facility, kind=FindingKind.CRITICAL_BREACH))
     found.append(Finding(criterion="10.1", facility_id=facility, kind=FindingKind.CONFORMANCE))
     return tuple(found)
+
+
+def pdf(text: str = "audit report") -> bytes:
+    """The bytes of a (tiny) PDF file saying `text`."""
+    return f"%PDF-1.7\n% {text}\n%%EOF\n".encode()
+
+
+def flows(*categories: MaterialCategory) -> tuple[MaterialFlow, ...]:
+    """A year's flows: 100 tonnes in and 90.5 out of each category (default: primary aluminium)."""
+    return tuple(
+        MaterialFlow(category=c, tonnes_in=Decimal("100"), tonnes_out=Decimal("90.5"))
+        for c in categories or (MaterialCategory.PRIMARY_ALUMINIUM,)
+    )
 
 
 def days_after(day: date, days: int) -> date:
@@ -86,19 +104,22 @@ class Scenario(ABC):
     @abstractmethod
     async def state(self) -> CertificationState: ...
 
+    def apply_command(
+        self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,), actor: Actor = MEMBER
+    ) -> cmd.Apply:
+        return cmd.Apply(
+            actor=actor,
+            member_id=MEMBER.organisation_id,
+            member_name="Nordic Aluminium",
+            entity_name="Nordic Aluminium Rolling",
+            standard=StandardRef(code=standard, version="V3"),
+            facilities=facilities,
+        )
+
     async def apply(
         self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,), actor: Actor = MEMBER
     ) -> list[Event]:
-        return await self.send(
-            cmd.Apply(
-                actor=actor,
-                member_id=MEMBER.organisation_id,
-                member_name="Nordic Aluminium",
-                entity_name="Nordic Aluminium Rolling",
-                standard=StandardRef(code=standard, version="V3"),
-                facilities=facilities,
-            )
-        )
+        return await self.send(self.apply_command(standard, facilities, actor))
 
     async def admit(self, standard: str = "ASI-PS", facilities: tuple[Facility, ...] = (ROLLING_MILL,)) -> None:
         """Applied on EPOCH, accepted, self-assessed, audit firm engaged: ready for the initial audit."""
@@ -137,6 +158,26 @@ class Scenario(ABC):
         """`report`, then the Secretariat accepts it on the same day: the decision's events."""
         audit_id = await self.report(audit_type, starts_on, found)
         return await self.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
+
+    def attach_command(
+        self, audit_id: str, kind: DocumentKind = DocumentKind.AUDIT_REPORT, content: bytes = pdf(),
+        actor: Actor = AUDITOR,
+    ) -> cmd.AttachDocument:
+        return cmd.AttachDocument(
+            actor=actor, audit_id=audit_id, kind=kind, sha256=hashlib.sha256(content).hexdigest(),
+            filename=f"{audit_id}-{kind}.pdf", size_bytes=len(content),
+        )
+
+    async def attach(
+        self, audit_id: str, kind: DocumentKind = DocumentKind.AUDIT_REPORT, content: bytes = pdf()
+    ) -> list[Event]:
+        """The assigned firm's auditor attaches the document (already in the document store)."""
+        return await self.send(self.attach_command(audit_id, kind, content))
+
+    async def report_flows(
+        self, year: int, reported: tuple[MaterialFlow, ...] = flows(), actor: Actor = MEMBER
+    ) -> list[Event]:
+        return await self.send(cmd.ReportMaterialFlow(actor=actor, year=year, flows=reported))
 
     async def close_majors(self) -> None:
         """The member plans, the auditor verifies: every open major NC closed today."""

@@ -2,14 +2,19 @@
 asserting the events stored in PostgreSQL and the workflow's state, exact to the day."""
 
 from datetime import date
+from decimal import Decimal
 
+import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 from domain import commands as cmd
 from domain.audits import AuditType
 from domain.certificates import CertificateKind, CertificateStatus
+from domain.documents import DocumentKind
+from domain.materials import MaterialCategory
 from domain.state import Phase
-from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings
+from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings, flows, pdf
+from workflows.client import CommandRefused
 
 ADMITTED = ["ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "AuditFirmAssigned"]
 AUDITED = ["AuditPlanned", "DeadlineSet", "AuditStarted", "FindingsRecorded", "ReportSubmitted", "DeadlineMet",
@@ -185,3 +190,43 @@ async def test_iso_certificates_are_surveilled_within_twelve_months(lifecycle: L
     assert [(e.type, getattr(e, "deadline_id", None)) for e in stored[-3:]] == [
         ("DeadlineMissed", "surveillance:1.2"), ("CertificateSuspended", None), ("DeadlineSet", None)]
     assert stored[-3].due == date(2042, 1, 11)
+
+
+async def test_an_auditor_attaches_an_audits_report_and_later_its_public_summary(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    audit_id = await lifecycle.report(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.attach(audit_id, DocumentKind.AUDIT_REPORT, pdf("full report"))
+    await lifecycle.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
+    await lifecycle.on(date(2040, 2, 1))
+    await lifecycle.attach(audit_id, DocumentKind.PUBLIC_SUMMARY, pdf("summary"))
+
+    attached = [e for e in await lifecycle.stored() if e.type == "DocumentAttached"]
+    assert [(e.audit_id, e.kind, e.filename, e.occurred_at.date(), e.actor.user_id) for e in attached] == [
+        ("A1", DocumentKind.AUDIT_REPORT, "A1-audit-report.pdf", date(2040, 1, 11), "arno"),
+        ("A1", DocumentKind.PUBLIC_SUMMARY, "A1-public-summary.pdf", date(2040, 2, 1), "arno"),
+    ]
+    assert len((await lifecycle.state()).documents) == 2
+
+
+async def test_a_chain_of_custody_member_reports_each_certified_year_once_across_cycles(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit(standard="ASI-CoC")
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
+    await lifecycle.on(date(2041, 2, 1))
+    scrap = MaterialCategory.POST_CONSUMER_SCRAP
+    await lifecycle.report_flows(2040, flows(MaterialCategory.PRIMARY_ALUMINIUM, scrap))
+    await lifecycle.audit(AuditType.SURVEILLANCE, date(2041, 5, 1))
+    await lifecycle.on(date(2042, 9, 1))
+    await lifecycle.audit(AuditType.RECERTIFICATION, date(2042, 10, 1))
+    await lifecycle.on(date(2043, 2, 1))
+    await lifecycle.report_flows(2042)
+
+    assert len(await lifecycle.histories()) == 3, "a run per certificate cycle: the years reported carry over"
+    with pytest.raises(CommandRefused) as refused:
+        await lifecycle.report_flows(2040)
+    assert refused.value.rule == "material-flow.once-a-year"
+    reported = [e for e in await lifecycle.stored() if e.type == "MaterialFlowReported"]
+    assert [(e.year, [(f.category, f.tonnes_in, f.tonnes_out) for f in e.flows]) for e in reported] == [
+        (2040, [(MaterialCategory.PRIMARY_ALUMINIUM, Decimal("100.000"), Decimal("90.500")),
+                (scrap, Decimal("100.000"), Decimal("90.500"))]),
+        (2042, [(MaterialCategory.PRIMARY_ALUMINIUM, Decimal("100.000"), Decimal("90.500"))]),
+    ]

@@ -2,14 +2,18 @@
 problem, rebuild, and one leader at a time."""
 
 import asyncio
+import hashlib
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import commands as cmd
 from domain.audits import AuditType
+from domain.documents import DocumentKind
+from domain.materials import MaterialCategory
 from domain.records import to_record
 from eventstore import EventStore
 from eventstore.schema import events
@@ -17,7 +21,7 @@ from projections import NAMES
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.tables import READ_MODELS, certifications, checkpoints, deadlines, timeline
-from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
+from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings, flows, pdf
 
 
 async def recorded_story(store: EventStore, majors: int = 0, suspend: bool = False) -> Story:
@@ -225,3 +229,39 @@ async def test_open_deadlines_leave_the_read_model_when_met_or_the_certificate_e
         left = (await conn.execute(select(deadlines).where(deadlines.c.certification_id == story.certification_id))).all()
         phase = await conn.scalar(select(certifications.c.phase).where(certifications.c.certification_id == story.certification_id))
     assert (left, phase) == ([], "ended")
+
+
+async def test_attached_documents_and_reported_material_flows_are_projected_and_rebuilt_alike(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    story = Story(certification_id=f"cert-{uuid.uuid4().hex[:10]}")
+    await story.admit(standard="ASI-CoC")
+    audit_id = await story.report(AuditType.CERTIFICATION, EPOCH)
+    await story.attach(audit_id, DocumentKind.AUDIT_REPORT, pdf("report"))
+    await story.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
+    await story.attach(audit_id, DocumentKind.PUBLIC_SUMMARY, pdf("summary"))
+    await story.on(date(2041, 3, 1))
+    await story.report_flows(2040, flows(MaterialCategory.PRIMARY_ALUMINIUM, MaterialCategory.PRE_CONSUMER_SCRAP))
+    await story.record(store)
+    await Projector(engine).catch_up()
+    snapshot = await rows(engine, [story.certification_id])
+
+    assert [(d["audit_id"], d["kind"], d["sha256"], d["filename"], d["attached_at"], d["attached_by_user"],
+             d["attached_by_organisation"]) for d in snapshot["documents"]] == [
+        ("A1", "audit-report", hashlib.sha256(pdf("report")).hexdigest(), "A1-audit-report.pdf",
+         datetime(2040, 1, 11, 9, tzinfo=UTC), "arno", "firm-a"),
+        ("A1", "public-summary", hashlib.sha256(pdf("summary")).hexdigest(), "A1-public-summary.pdf",
+         datetime(2040, 1, 11, 9, tzinfo=UTC), "arno", "firm-a"),
+    ]
+    assert [(f["member_id"], f["year"], f["category"], f["tonnes_in"], f["tonnes_out"], f["reported_at"])
+            for f in snapshot["material_flows"]] == [
+        ("nordic-alu", 2040, "pre-consumer-scrap", Decimal("100.000"), Decimal("90.500"), datetime(2041, 3, 1, 9, tzinfo=UTC)),
+        ("nordic-alu", 2040, "primary-aluminium", Decimal("100.000"), Decimal("90.500"), datetime(2041, 3, 1, 9, tzinfo=UTC)),
+    ]
+    summaries = [t["summary"] for t in snapshot["timeline"]]
+    assert "Audit report A1-audit-report.pdf attached to audit A1" in summaries
+    assert summaries[-1] == "Material flows of 2040 reported (2 material categories)"
+    await rebuild(engine, ["documents", "material_flows"], page_size=50)
+    assert await rows(engine, [story.certification_id]) == snapshot
+    await rebuild(engine, NAMES, page_size=50)
+    assert await rows(engine, [story.certification_id]) == snapshot

@@ -1,5 +1,6 @@
 """Properties of decide/evolve: no sequence of accepted commands reaches an invalid state."""
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -11,11 +12,13 @@ from domain.actors import SYSTEM
 from domain.audits import AuditType, Finding, FindingKind
 from domain.certificates import CertificateKind
 from domain.decide import decide
+from domain.documents import DocumentKind
 from domain.errors import DomainError
 from domain.events import Event
 from domain.evolve import evolve, replay
 from domain.state import CertificationState, Phase
 from tests.scenario import AUDITOR, FIRM, MEMBER, OTHER_AUDITOR, ROLLING_MILL, SECRETARIAT, SMELTER, StandardRef
+from tests.scenario import flows, pdf
 
 START = datetime(2040, 1, 2, 9, tzinfo=UTC)
 
@@ -35,7 +38,7 @@ def _commands(state: CertificationState, today: date, draw: st.DataObject) -> li
     )
     return [
         cmd.Apply(actor=MEMBER, member_id=MEMBER.organisation_id, member_name="N", entity_name="E",
-                  standard=StandardRef(code=draw.draw(st.sampled_from(["ASI-PS", "ISO-14001"])), version="1"),
+                  standard=StandardRef(code=draw.draw(st.sampled_from(["ASI-PS", "ASI-CoC", "ISO-14001"])), version="1"),
                   facilities=(ROLLING_MILL, SMELTER)),
         cmd.AcceptApplication(actor=SECRETARIAT),
         cmd.RejectApplication(actor=SECRETARIAT, reason="no"),
@@ -53,11 +56,19 @@ def _commands(state: CertificationState, today: date, draw: st.DataObject) -> li
                          on_site_ended_on=state.audit.starts_on + timedelta(days=2) if state.audit else today),
         cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id),
         cmd.ReturnReport(actor=SECRETARIAT, audit_id=audit_id, reason="redo"),
+        *(
+            cmd.AttachDocument(actor=AUDITOR, audit_id=draw.draw(st.sampled_from([audit_id, *state.past_audit_ids])),
+                               kind=kind, sha256=hashlib.sha256(content).hexdigest(), filename="d.pdf",
+                               size_bytes=len(content))
+            for kind in DocumentKind
+            for content in (pdf(f"v{draw.draw(st.integers(1, 2))}"),)
+        ),
         cmd.SubmitCorrectiveActionPlan(actor=MEMBER, nc_id=draw.draw(st.sampled_from(ncs)), plan="p"),
         cmd.CloseNonConformity(actor=AUDITOR, nc_id=draw.draw(st.sampled_from(ncs)), verification="v"),
         cmd.Suspend(actor=SECRETARIAT, reason="s"),
         cmd.Reinstate(actor=SECRETARIAT, reason="r"),
         cmd.Withdraw(actor=SECRETARIAT, reason="w"),
+        cmd.ReportMaterialFlow(actor=MEMBER, year=today.year - draw.draw(st.integers(1, 3)), flows=flows()),
         cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id=draw.draw(st.sampled_from(deadlines)),
                            new_due=today + timedelta(days=draw.draw(st.integers(1, 400))), reason="e"),
         cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=draw.draw(st.sampled_from(deadlines))),
@@ -73,10 +84,10 @@ def _accepted(state: CertificationState, now: datetime, command: cmd.Command) ->
 
 
 def _mostly_accepted(state: CertificationState, now: datetime, commands: list[cmd.Command]) -> st.SearchStrategy:
-    """Most steps take a command the rules allow, preferring progress over repeats and
-    endings, so sequences reach late states; the rest try anything."""
+    """Most steps take a command the rules allow, preferring progress over repeats, endings
+    and side steps, so sequences reach late states; the rest try anything."""
     allowed = [c for c in commands if _accepted(state, now, c)]
-    done = {"reject-application", "withdraw"}
+    done = {"reject-application", "withdraw", "attach-document"}
     done |= {"submit-self-assessment"} if state.self_assessment_submitted else set()
     done |= {"assign-audit-firm"} if state.audit_firm else set()
     progress = [c for c in allowed if c.type not in done]
