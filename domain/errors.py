@@ -9,6 +9,11 @@ class DomainError(Exception):
         self.rule = rule
         self.message = message
 
+    @property
+    def kind(self) -> str:
+        """RuleViolation or NotPermitted: how a refusal is told apart across processes."""
+        return type(self).__name__
+
 
 class RuleViolation(DomainError):
     """The command breaks a lifecycle rule (out of order, late, inconsistent data)."""

@@ -46,8 +46,7 @@ _ACTIVITY_RETRY = RetryPolicy(
 
 def refusal(error: DomainError) -> ApplicationError:
     """How a domain refusal crosses Temporal: its rule as the error type."""
-    kind = "NotPermitted" if isinstance(error, NotPermitted) else "RuleViolation"
-    return ApplicationError(error.message, {"rule": error.rule, "kind": kind}, type=kind, non_retryable=True)
+    return ApplicationError(error.message, {"rule": error.rule, "kind": error.kind}, type=error.kind, non_retryable=True)
 
 
 def _update_id() -> str:

@@ -1,5 +1,6 @@
 """Sending commands to certification workflows: what the API, the CLI and tests use."""
 
+from datetime import UTC, datetime
 from uuid import uuid4
 
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -8,6 +9,8 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import commands as cmd
+from domain.decide import decide
+from domain.errors import DomainError
 from domain.state import CertificationState
 from workflows.certification import CertificationWorkflow
 from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
@@ -44,6 +47,7 @@ class CertificationClient:
     ) -> CommandOutcome:
         """Runs the command; the same command_id sent again is applied once."""
         if isinstance(command, cmd.Apply):
+            self._check_application(certification_id, command)
             await self._start(certification_id)
         handle = self._client.get_workflow_handle(certification_id)
         try:
@@ -65,6 +69,15 @@ class CertificationClient:
         if isinstance(refused, CommandRefused):
             self._tally.record_refused(command.type, refused.kind, refused.rule)
         raise refused from None
+
+    def _check_application(self, certification_id: str, command: cmd.Apply) -> None:
+        """The rules an application meets whatever the certification's state, checked before
+        its workflow starts: a refused application must not leave a workflow waiting for one."""
+        try:
+            decide(CertificationState(certification_id=certification_id), command, datetime.now(UTC))
+        except DomainError as error:
+            self._tally.record_refused(command.type, error.kind, error.rule)
+            raise CommandRefused(error.kind, error.rule, error.message) from None
 
     async def _not_running(self, certification_id: str) -> CommandRefused:
         """Why a certification's workflow took no update: it ended, or it never existed."""

@@ -15,6 +15,7 @@ from api.idempotency import request_hash
 from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, Problem, body_of
 from api.models.errors import ERRORS
 from domain import commands as cmd
+from domain.actors import Role
 from identity.directory import Directory
 from identity.principal import OrganisationKind, Principal
 
@@ -27,8 +28,9 @@ IdempotencyKey = Annotated[
            description="Repeat a request with the same key to get its first answer; nothing is applied twice."),
 ]
 
-# Given by the workflow's own timers, never over HTTP.
-_NOT_OVER_HTTP = (cmd.Apply, cmd.AssignAuditFirm, cmd.RecordMissedDeadline)
+# Routes of their own (Apply, AssignAuditFirm; AttachDocument is an upload, in
+# api/routes/documents.py), or given by the workflow's own timers, never over HTTP.
+_NOT_OVER_HTTP = (cmd.Apply, cmd.AssignAuditFirm, cmd.AttachDocument, cmd.RecordMissedDeadline)
 
 
 def get_dispatcher(request: Request) -> Dispatcher:
@@ -53,7 +55,7 @@ def command_of(kind: type[BaseModel], caller: Principal, fields: dict[str, Any])
         ) from None
 
 
-async def _delivery(
+async def delivery_of(
     request: Request, caller: Principal, certification_id: str, command: Any, key: str | None, status: int = 200
 ) -> Delivery:
     fingerprint = request_hash(request.method, request.url.path, await request.body())
@@ -71,20 +73,29 @@ async def apply(
     """A member applies for its own organisation; the Secretariat may apply on a member's
     behalf by naming `member_id`. The certification id is new (the same one again for a
     repeated Idempotency-Key)."""
-    member_id = body.member_id or caller.organisation_id
-    if caller.organisation_kind == OrganisationKind.MEMBER and member_id != caller.organisation_id:
-        raise HTTPException(403, "member_id: a member applies only for its own organisation")
-    member = await directory.organisation(member_id)
-    if member is None or member.kind != OrganisationKind.MEMBER:
-        raise HTTPException(422, f"member_id: {member_id} is not a member organisation")
-    fields = body.model_dump(exclude={"member_id"}) | {"member_id": member_id, "member_name": member.name}
+    fields = body.model_dump(exclude={"member_id"}) | await _applicant(caller, body.member_id, directory)
     command = command_of(cmd.Apply, caller, fields)
     certification_id = "cert-" + keyed_id(caller, idempotency_key, "certification")
-    delivery = await _delivery(request, caller, certification_id, command, idempotency_key, 201)
+    delivery = await delivery_of(request, caller, certification_id, command, idempotency_key, 201)
     answer = await dispatcher.deliver(delivery)
     if answer.status_code == 201:
         answer.headers["Location"] = str(request.url_for("get_certification", certification_id=certification_id))
     return answer
+
+
+async def _applicant(caller: Principal, member_id: str | None, directory: Directory) -> dict[str, str]:
+    """The member an application is for: the Secretariat names one; anyone else applies for
+    their own organisation (and the domain refuses roles that may not apply)."""
+    if caller.role != Role.SECRETARIAT:
+        if member_id not in (None, caller.organisation_id):
+            raise HTTPException(403, "member_id: a member applies only for its own organisation")
+        return {"member_id": caller.organisation_id, "member_name": caller.organisation_name}
+    if member_id is None:
+        raise HTTPException(422, "member_id: required when the Secretariat applies on a member's behalf")
+    member = await directory.organisation(member_id)
+    if member is None or member.kind != OrganisationKind.MEMBER:
+        raise HTTPException(422, f"member_id: {member_id} is not a member organisation")
+    return {"member_id": member_id, "member_name": member.name}
 
 
 @router.post("/{certification_id}/assign-audit-firm", response_model=CommandResult, summary="Assign an audit firm")
@@ -98,7 +109,7 @@ async def assign_audit_firm(
     if firm is None:
         raise HTTPException(422, f"firm_id: {body.firm_id} is not an audit firm")
     command = command_of(cmd.AssignAuditFirm, caller, {"firm": firm})
-    return await dispatcher.deliver(await _delivery(request, caller, certification_id, command, idempotency_key))
+    return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
 
 
 def _command_route(kind: type[BaseModel]) -> None:
@@ -111,7 +122,7 @@ def _command_route(kind: type[BaseModel]) -> None:
     ) -> JSONResponse:
         await dispatcher.require_reach(caller, certification_id)
         command = command_of(kind, caller, body.model_dump())
-        return await dispatcher.deliver(await _delivery(request, caller, certification_id, command, idempotency_key))
+        return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
 
     endpoint.__doc__ = kind.__doc__
     router.add_api_route(
