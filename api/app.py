@@ -12,7 +12,17 @@ from api.dispatch import Dispatcher
 from api.errors import install_error_pages
 from api.pages import public, secretariat, signin
 from api.pages.templating import STATIC_DIR
-from api.routes import certifications, commands, deadlines, operations, programme, register, review_queue
+from api.routes import (
+    certifications,
+    commands,
+    deadlines,
+    documents,
+    operations,
+    programme,
+    register,
+    review_queue,
+)
+from documents.pdf import MAX_SIZE_BYTES
 from identity.directory import Directory
 from identity.sessions import Sessions
 from workflows.client import CertificationClient
@@ -35,6 +45,7 @@ def create_app(
     max_projector_lag_events: int = 1000,
     command_tally: CommandTally | None = None,
     commands_client: CertificationClient | None = None,
+    max_document_bytes: int = MAX_SIZE_BYTES,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -42,7 +53,8 @@ def create_app(
     members a public country figure may describe; /readyz fails when a projection trails
     the log by more than `max_projector_lag_events`; /metrics counts the commands this
     process sent through a client sharing `command_tally`; commands go to workflows through
-    `commands_client` (without one, command endpoints answer 503)."""
+    `commands_client` (without one, command endpoints answer 503); an uploaded document may
+    be at most `max_document_bytes`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -55,9 +67,13 @@ def create_app(
     app.state.directory = Directory(engine)
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
-    app.state.options = Options(public_threshold, temporal_ping, max_projector_lag_events, command_tally)
+    app.state.options = Options(
+        public_threshold, temporal_ping, max_projector_lag_events, command_tally, max_document_bytes
+    )
     for router in (
         commands.router,
+        documents.router,
+        documents.public_router,
         certifications.router,
         deadlines.router,
         review_queue.router,

@@ -9,6 +9,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from documents.pdf import MAX_SIZE_BYTES
 from workflows.tally import CommandTally
 
 
@@ -20,6 +21,7 @@ class Options:
     temporal_ping: Callable[[], Awaitable[bool]] | None
     max_projector_lag_events: int
     command_tally: CommandTally | None = None
+    max_document_bytes: int = MAX_SIZE_BYTES
 
 
 def get_engine(request: Request) -> AsyncEngine:

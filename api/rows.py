@@ -1,5 +1,6 @@
 """From read-model rows to response models; shared by the JSON API and the dashboard."""
 
+from collections.abc import Callable
 from datetime import UTC, date
 from typing import Any
 
@@ -15,6 +16,7 @@ from api.models.certifications import (
     TimelineEntry,
 )
 from api.models.oversight import DeadlineItem, ReviewItem
+from api.models.documents import PublicSummaryReport
 from api.models.register import PublicFacility, RegisterEntry
 
 
@@ -61,10 +63,24 @@ def review(row: RowMapping, today: date) -> ReviewItem:
     return ReviewItem.model_validate({**row, "age_days": age})
 
 
-def register_entry(row: RowMapping) -> RegisterEntry:
+def register_entries(
+    rows: list[RowMapping], summaries: dict[str, list[RowMapping]], link: Callable[[str, str], str]
+) -> list[RegisterEntry]:
+    """The register's rows with their public summary reports; `link(certification_id, sha256)`
+    is a report's download address."""
+    return [
+        register_entry(row, [
+            PublicSummaryReport.model_validate({**s, "url": link(s["certification_id"], s["sha256"])})
+            for s in summaries.get(row["certification_id"], [])
+        ])
+        for row in rows
+    ]
+
+
+def register_entry(row: RowMapping, summary_reports: list[PublicSummaryReport]) -> RegisterEntry:
     # Build the public facility from named fields only: facility ids stay internal.
     facilities = [_public_facility(f) for f in row["facilities"]]
-    return RegisterEntry.model_validate({**row, "facilities": facilities})
+    return RegisterEntry.model_validate({**row, "facilities": facilities, "summary_reports": summary_reports})
 
 
 def _public_facility(facility: dict[str, Any]) -> PublicFacility:

@@ -5,6 +5,8 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from api.models.documents import PublicSummaryReport
+
 
 class PublicFacility(BaseModel):
     name: str
@@ -26,6 +28,7 @@ class RegisterEntry(BaseModel):
     countries: list[str]
     next_audit_type: str | None
     next_audit_due: date | None
+    summary_reports: list[PublicSummaryReport] = []
 
 
 class RegisterPage(BaseModel):

@@ -11,7 +11,9 @@ from api.pages.templating import templates
 from api.params import RegisterQuery
 from api.queries import overview
 from api.queries.register import register_page, register_summary
-from api.rows import register_entry
+from api.queries.documents import public_summaries
+from api.routes.register import summary_link
+from api.rows import register_entries
 
 router = APIRouter(tags=["public"], include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -22,11 +24,12 @@ async def register(
 ) -> HTMLResponse:
     """Certified entities, a page at a time, with public figures by country."""
     rows, next_cursor = await register_page(conn, query)
+    summaries = await public_summaries(conn, [r["certification_id"] for r in rows])
     summary = await register_summary(conn, query.standard, options.public_threshold)
     context = {
         "query": query,
         "standards": await overview.standards(conn, live_only=True),
-        "entries": [register_entry(r) for r in rows],
+        "entries": register_entries(rows, summaries, summary_link(request)),
         "summary": summary,
         "country_chart": bar_chart(
             "Certified entities by country", [(c.country, c.entities) for c in summary.countries]

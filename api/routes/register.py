@@ -1,23 +1,34 @@
 """The public register of certified entities, and the public programme aggregates."""
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import AppOptions, Connection
 from api.models.register import RegisterPage, RegisterSummary
 from api.params import RegisterQuery, ScopeFilters
 from api.queries.register import register_page, register_summary
-from api.rows import register_entry
+from api.queries.documents import public_summaries
+from api.rows import register_entries
 
 router = APIRouter(prefix="/register", tags=["public register"])
 
 
 @router.get("")
-async def list_register(conn: Connection, query: Annotated[RegisterQuery, Query()]) -> RegisterPage:
-    """Certified entities: standard, certificate state and validity, facilities, next audit."""
+async def list_register(request: Request, conn: Connection, query: Annotated[RegisterQuery, Query()]) -> RegisterPage:
+    """Certified entities: standard, certificate state and validity, facilities, next audit,
+    and their public summary audit reports."""
     rows, next_cursor = await register_page(conn, query)
-    return RegisterPage(items=[register_entry(r) for r in rows], next_cursor=next_cursor)
+    summaries = await public_summaries(conn, [r["certification_id"] for r in rows])
+    return RegisterPage(items=register_entries(rows, summaries, summary_link(request)), next_cursor=next_cursor)
+
+
+def summary_link(request: Request) -> Callable[[str, str], str]:
+    def link(certification_id: str, sha256: str) -> str:
+        return str(request.url_for("download_summary_report", certification_id=certification_id, sha256=sha256))
+
+    return link
 
 
 @router.get("/summary")

@@ -8,10 +8,11 @@ import httpx
 from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
+from domain.actors import Actor
 from domain.events import EVENT_ADAPTER, Event
 from domain.state import CertificationState
 from tests.people import People
-from tests.scenario import Lifecycle
+from tests.scenario import AUDITOR, Lifecycle
 
 
 class CommandFailed(Exception):
@@ -46,6 +47,16 @@ class Journey(Lifecycle):
         response = await self.http.post(path, json=body, headers={**self.people.bearer(command.actor), **(headers or {})})
         self.responses.append(response)
         return response
+
+    async def upload(
+        self, audit_id: str, kind: str, content: bytes, actor: Actor = AUDITOR, filename: str = "report.pdf"
+    ) -> httpx.Response:
+        """Uploads a document to the audit as `actor`, as a browser's form would."""
+        return await self.http.post(
+            f"/api/v1/certifications/{self.certification_id}/audits/{audit_id}/documents",
+            data={"kind": kind}, files={"file": (filename, content, "application/pdf")},
+            headers=self.people.bearer(actor),
+        )
 
     async def send(self, command: cmd.Command, command_id: str | None = None) -> list[Event]:
         response = await self.post(command)

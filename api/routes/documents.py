@@ -1,0 +1,153 @@
+"""Audit documents: the assigned firm uploads an audit's report and its public summary (PDF,
+size-limited, stored under their SHA-256), callers who see the certification download them,
+and the public downloads summary reports of certified entities from the register."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import RowMapping
+
+from api.access import Caller
+from api.deps import AppOptions, Connection
+from api.models.commands import CommandResult, Problem
+from api.models.documents import DocumentEntry, DocumentList
+from api.models.errors import AUTHENTICATED, ERRORS
+from api.queries import documents as q
+from api.dispatch import Delivery
+from api.idempotency import request_hash
+from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
+from api.visibility import visible_to
+from documents.pdf import DocumentRejected, check_pdf
+from documents.store import DocumentStore
+from domain import commands as cmd
+from domain.actors import Role
+from domain.documents import DocumentKind
+
+router = APIRouter(tags=["documents"])
+public_router = APIRouter(prefix="/register", tags=["public register"])
+
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the document's SHA-256, lowercase hex")]
+AuditId = Annotated[str, Path(min_length=1, max_length=200)]
+_MULTIPART_OVERHEAD = 64 * 1024
+_READ_CHUNK = 1024 * 1024
+
+
+def _store(request: Request) -> DocumentStore:
+    return DocumentStore(request.app.state.engine)
+
+
+async def _read_within(upload: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, reading no more than one byte past the limit."""
+    content = bytearray()
+    while chunk := await upload.read(min(_READ_CHUNK, limit + 1 - len(content))):
+        content += chunk
+        if len(content) > limit:
+            break
+    return bytes(content)
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition any browser reads: an ASCII name, and the real one per RFC 6266."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _rejected(error: DocumentRejected, status: int = 422) -> HTTPException:
+    return HTTPException(status, str(error))
+
+
+@router.post(
+    "/certifications/{certification_id}/audits/{audit_id}/documents",
+    status_code=201, response_model=CommandResult, responses={**ERRORS, 413: {"model": Problem}},
+    summary="Attach an audit document",
+)
+async def attach_document(
+    request: Request, certification_id: CertificationId, audit_id: AuditId, caller: Caller, dispatcher: Dispatch,
+    options: AppOptions, kind: Annotated[DocumentKind, Form()], file: UploadFile,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Upload a PDF as an audit's report or public summary. The assigned firm's auditors
+    attach; the file is checked (a PDF, at most the size limit) and stored under its SHA-256,
+    and the certification records `DocumentAttached` naming that digest."""
+    await dispatcher.require_reach(caller, certification_id)
+    if caller.role != Role.AUDITOR:
+        # Before the upload is stored: the domain would refuse the command, leaving the bytes behind.
+        return JSONResponse(Problem(detail=f"a {caller.role} may not attach an audit document (only: auditor)",
+                                    rule="access.role").model_dump(), 403)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > options.max_document_bytes + _MULTIPART_OVERHEAD:
+        raise HTTPException(413, f"file: over the limit of {options.max_document_bytes:,} bytes")
+    content = await _read_within(file, options.max_document_bytes)
+    try:
+        check_pdf(content, options.max_document_bytes)
+    except DocumentRejected as error:
+        raise _rejected(error, 413 if len(content) > options.max_document_bytes else 422) from None
+    stored = await _store(request).put(content)
+    command = command_of(cmd.AttachDocument, caller, {
+        "audit_id": audit_id, "kind": kind, "sha256": stored.sha256, "filename": file.filename or "document.pdf",
+        "size_bytes": stored.size_bytes, "media_type": stored.media_type,
+    })
+    # The multipart body is consumed by now; the request is its path, kind and content's digest.
+    fingerprint = request_hash(request.method, request.url.path, f"{kind}\n{stored.sha256}".encode())
+    answer = await dispatcher.deliver(Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201))
+    if answer.status_code == 201:
+        answer.headers["Location"] = str(
+            request.url_for("download_document", certification_id=certification_id, sha256=stored.sha256)
+        )
+    return answer
+
+
+@router.get("/certifications/{certification_id}/documents", responses={**AUTHENTICATED, 404: {"model": Problem}})
+async def list_documents(
+    request: Request, conn: Connection, caller: Caller, certification_id: CertificationId
+) -> DocumentList:
+    """The certification's audit documents, oldest first."""
+    rows = await q.documents_of(conn, certification_id, visible_to(caller))
+    if rows is None:
+        raise HTTPException(404, f"no certification {certification_id}")
+    return DocumentList(items=[
+        DocumentEntry.model_validate({**r, "url": str(request.url_for(
+            "download_document", certification_id=certification_id, sha256=r["sha256"]))})
+        for r in rows
+    ])
+
+
+_PDF = {200: {"content": {"application/pdf": {}}, "description": "the document"}}
+
+
+@router.get(
+    "/certifications/{certification_id}/documents/{sha256}", response_class=Response,
+    responses={**_PDF, **AUTHENTICATED, 404: {"model": Problem}},
+)
+async def download_document(
+    request: Request, conn: Connection, caller: Caller, certification_id: CertificationId, sha256: Sha256
+) -> Response:
+    """A document of a certification the caller sees."""
+    row = await q.document(conn, certification_id, sha256, visible_to(caller))
+    return await _download(request, row, sha256)
+
+
+@public_router.get(
+    "/{certification_id}/summary-reports/{sha256}", response_class=Response,
+    responses={**_PDF, 404: {"model": Problem}},
+)
+async def download_summary_report(
+    request: Request, conn: Connection, certification_id: CertificationId, sha256: Sha256
+) -> Response:
+    """A certified entity's public summary audit report: no sign-in needed."""
+    return await _download(request, await q.public_summary(conn, certification_id, sha256), sha256)
+
+
+async def _download(request: Request, row: RowMapping | None, sha256: str) -> Response:
+    found = await _store(request).get(sha256) if row is not None else None
+    if row is None or found is None:
+        raise HTTPException(404, f"no document {sha256}")
+    stored, content = found
+    return Response(content, media_type=stored.media_type, headers={
+        "Content-Disposition": attachment(row["filename"]),
+        "ETag": f'"{sha256}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    })
