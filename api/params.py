@@ -135,3 +135,19 @@ class RegisterQuery(ScopeFilters):
     @classmethod
     def _a_register_cursor(cls, value: str | None) -> str | None:
         return _check_cursor(value, 3, "entity_name")
+
+
+class MaterialFlowQuery(ScopeFilters):
+    year: int | None = Field(default=None, ge=2000, le=2200, description="the reporting year")
+    member: str | None = Field(default=None, max_length=200, description="member organisation id")
+    limit: int = Field(default=200, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+
+    @field_validator("cursor")
+    @classmethod
+    def _a_material_flow_cursor(cls, value: str | None) -> str | None:
+        return _check_cursor(value, 3)
+
+
+class PublicMaterialFlowQuery(ScopeFilters):
+    year: int | None = Field(default=None, ge=2000, le=2200, description="the reporting year")

@@ -12,6 +12,7 @@ from api.params import RegisterQuery
 from api.queries import overview
 from api.queries.register import register_page, register_summary
 from api.queries.documents import public_summaries
+from api.queries.material_flows import public_totals
 from api.routes.register import summary_link
 from api.rows import register_entries
 
@@ -31,6 +32,7 @@ async def register(
         "standards": await overview.standards(conn, live_only=True),
         "entries": register_entries(rows, summaries, summary_link(request)),
         "summary": summary,
+        "material_flows": await public_totals(conn, query.standard, None, options.public_threshold),
         "country_chart": bar_chart(
             "Certified entities by country", [(c.country, c.entities) for c in summary.countries]
         ),

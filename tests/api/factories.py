@@ -3,14 +3,23 @@ under a standard code of its own, so a test sees only its rows (filter by `stand
 when other tests fill the same database; `remove()` takes them away again."""
 
 import uuid
+from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from projections.tables import READ_MODELS, audits, certifications, deadlines, nonconformities, timeline
+from projections.tables import (
+    READ_MODELS,
+    audits,
+    certifications,
+    deadlines,
+    material_flows,
+    nonconformities,
+    timeline,
+)
 
 TODAY = date(2031, 3, 14)
 """The app under test is pinned to this day (see conftest), so dates here are exact."""
@@ -151,6 +160,20 @@ class Programme:
             "reason": None,
         } | fields
         await self._insert(timeline, row)
+
+    async def material_flow(
+        self, certification_id: str, year: int, category: str, tonnes_in: str, tonnes_out: str, **fields: Any
+    ) -> None:
+        """A reported year's figures for one category, by the certification's member."""
+        async with self.engine.connect() as conn:
+            member_id = await conn.scalar(
+                select(certifications.c.member_id).where(certifications.c.certification_id == certification_id)
+            )
+        row = {
+            "certification_id": certification_id, "member_id": member_id, "year": year, "category": category,
+            "tonnes_in": Decimal(tonnes_in), "tonnes_out": Decimal(tonnes_out), "reported_at": at(days(-30)),
+        } | fields
+        await self._insert(material_flows, row)
 
     async def remove(self) -> None:
         async with self.engine.begin() as conn:
