@@ -86,7 +86,9 @@ def rebuild(
 
 users_app = typer.Typer(help="Organisations and their users.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens: shown once, stored as a hash.", no_args_is_help=True)
+firms_app = typer.Typer(help="Audit firms' accreditations.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(firms_app, name="firms")
 app.add_typer(tokens_app, name="tokens")
 
 
@@ -109,6 +111,21 @@ def create_user(
     raise typer.Exit(asyncio.run(create(_settings(), {
         "user_id": user_id, "name": name, "organisation_id": organisation, "organisation_name": organisation_name,
         "organisation_kind": kind, "role": role, "trained_until": trained_until, "password": password,
+    })))
+
+
+@firms_app.command("accredit")
+def accredit(
+    firm: Annotated[str, typer.Argument(help="the audit firm's organisation id")],
+    standard: Annotated[str, typer.Option(help="the standard code, e.g. ASI-PS")],
+    valid_from: Annotated[str, typer.Option("--from", help="first day of the accreditation (YYYY-MM-DD)")],
+    valid_until: Annotated[str, typer.Option("--until", help="last day of the accreditation (YYYY-MM-DD)")],
+) -> None:
+    """Record an audit firm's accreditation for a standard; engaging the firm checks it."""
+    from certflow.directory import accredit as record
+
+    raise typer.Exit(asyncio.run(record(_settings(), firm, {
+        "standard_code": standard, "valid_from": valid_from, "valid_until": valid_until,
     })))
 
 

@@ -30,13 +30,21 @@ FIRM = AuditFirm(
 )
 
 
-def _member(organisation_id: str) -> Actor:
+MEMBERS = {
+    "nordic-alu": "Nordic Aluminium", "andes-metal": "Andes Metal", "iberia-cast": "Iberian Casting",
+    "rhine-roll": "Rhine Rolling", "danube-foil": "Danube Foils", "baltic-ext": "Baltic Extrusions",
+    "alpine-pack": "Alpine Packaging",
+}
+"""The demo's member organisations, by id: the names their certifications and users carry."""
+
+
+def member_actor(organisation_id: str) -> Actor:
     return Actor(user_id=f"admin@{organisation_id}", organisation_id=organisation_id, role=Role.MEMBER)
 
 
 def _apply(member: Actor, entity: str, standard: str, *facilities: Facility) -> cmd.Apply:
     return cmd.Apply(
-        actor=member, member_id=member.organisation_id, member_name=entity.split()[0] + " Group",
+        actor=member, member_id=member.organisation_id, member_name=MEMBERS[member.organisation_id],
         entity_name=entity, standard=StandardRef(code=standard, version="V3"), facilities=facilities,
     )
 
@@ -81,9 +89,9 @@ async def seed(client: Client, certifications: CertificationClient) -> list[str]
     except RPCError:
         pass  # not seeded yet
     log.info("seeding demo certifications")
-    await certifications.send(ids[0], _apply(_member("nordic-alu"), "Nordic Aluminium Rolling", "ASI-PS",
+    await certifications.send(ids[0], _apply(member_actor("nordic-alu"), "Nordic Aluminium Rolling", "ASI-PS",
                                              _facility("main-site", "NO", Activity.ROLLING)))
-    smelter = _apply(_member("andes-metal"), "Andes Smelter", "ASI-PS", _facility("main-site", "CL", Activity.SMELTING))
+    smelter = _apply(member_actor("andes-metal"), "Andes Smelter", "ASI-PS", _facility("main-site", "CL", Activity.SMELTING))
     await _admitted(certifications, ids[1], smelter)
     in_six_weeks = datetime.now(UTC).date() + timedelta(weeks=6)
     await certifications.send(ids[1], cmd.PlanAudit(
@@ -96,7 +104,7 @@ async def seed(client: Client, certifications: CertificationClient) -> list[str]
         (ids[5], "baltic-ext", "Baltic Extrusions", "ISO-14001", 2, "LT"),
         (ids[6], "alpine-pack", "Alpine Packaging", "ASI-CoC", 0, "CH"),
     ]:
-        application = _apply(_member(member), entity, standard, _facility("main-site", country, Activity.EXTRUSION))
+        application = _apply(member_actor(member), entity, standard, _facility("main-site", country, Activity.EXTRUSION))
         await _admitted(certifications, certification_id, application)
         await _audited_today(certifications, certification_id, majors, decided=certification_id != ids[6])
     await certifications.send(ids[4], cmd.Suspend(actor=SECRETARIAT, reason="complaint under investigation"))

@@ -8,6 +8,8 @@ import subprocess
 import structlog
 
 from certflow import demo
+from certflow.demo_people import DemoLogin, seed_people
+from domain.actors import Role
 from certflow.binaries import installed
 from api.server import serve
 from certflow.processes import api_app, stop_on_signals
@@ -45,7 +47,22 @@ async def _connect_when_up(settings: Settings, server: subprocess.Popen[bytes]):
     raise SystemExit("the Temporal dev server did not come up within 60 s")
 
 
-def _banner(settings: Settings, ids: list[str]) -> str:
+def _logins(logins: list[DemoLogin]) -> list[str]:
+    """Who to sign in as: one line per demo person (the members past the first two elided)."""
+    shown = [login for login in logins if login.actor.role != Role.MEMBER][:3]
+    shown += [login for login in logins if login.actor.role == Role.MEMBER][:2]
+    lines = ["  Sign in (pages: user and password; API: Authorization: Bearer <token>):"]
+    lines += [
+        f"    {str(login.actor.role):<12} {login.actor.user_id:<22} {login.password:<17} {login.token}"
+        for login in shown
+    ]
+    others = len(logins) - len(shown)
+    if others:
+        lines.append(f"    ... and {others} more members (admin@<member id>, password demo-member)")
+    return lines
+
+
+def _banner(settings: Settings, ids: list[str], logins: list[DemoLogin]) -> str:
     port = int(settings.temporal_address.rpartition(":")[2]) + 1000
     database = "DATABASE_URL" if settings.database_url else f"embedded PostgreSQL under {settings.data_dir}/postgres"
     web = f"http://{settings.api_host}:{settings.api_port}"
@@ -57,6 +74,7 @@ def _banner(settings: Settings, ids: list[str]) -> str:
         f"  Temporal UI:   http://localhost:{port}/namespaces/{settings.temporal_namespace}/workflows",
         f"  Database:      {database}",
         f"  Demo:          {', '.join(ids)}",
+        *_logins(logins),
         "  Look inside:   .venv/bin/certflow history demo-provisional",
         "Ctrl-C stops everything.",
     ]
@@ -77,7 +95,8 @@ async def run_dev(settings: Settings) -> None:
             app = api_app(settings, engine, client, tally)
             web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
             ids = await demo.seed(client, certification_client(client, settings, tally))
-            print(_banner(settings, ids), flush=True)
+            logins = await seed_people(engine)
+            print(_banner(settings, ids, logins), flush=True)
             await stop.wait()
             log.info("stopping")
             await asyncio.gather(projector, web)

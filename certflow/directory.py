@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from certflow.settings import Settings
 from eventstore.database import create_engine
+from domain.firms import Accreditation
 from identity.directory import Directory, DirectoryError, NewUser
 
 INVALID = 2
@@ -28,12 +29,16 @@ async def _with_directory(settings: Settings, action) -> int:  # type: ignore[no
         await engine.dispose()
 
 
+def _invalid_fields(error: ValidationError) -> int:
+    problem = error.errors()[0]
+    return _invalid(f"{'.'.join(str(p) for p in problem['loc']) or 'input'}: {problem['msg']}")
+
+
 async def create_user(settings: Settings, fields: dict[str, Any]) -> int:
     try:
         user = NewUser.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as error:
-        problem = error.errors()[0]
-        return _invalid(f"{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}")
+        return _invalid_fields(error)
 
     async def create(directory: Directory) -> int:
         await directory.create_user(user)
@@ -66,3 +71,18 @@ async def revoke_token(settings: Settings, token_id: str) -> int:
         return 0
 
     return await _with_directory(settings, revoke)
+
+
+async def accredit(settings: Settings, firm_id: str, fields: dict[str, Any]) -> int:
+    try:
+        accreditation = Accreditation.model_validate(fields)
+    except ValidationError as error:
+        return _invalid_fields(error)
+
+    async def record(directory: Directory) -> int:
+        await directory.accredit(firm_id, accreditation)
+        typer.echo(f"{firm_id} accredited for {accreditation.standard_code} "
+                   f"from {accreditation.valid_from} until {accreditation.valid_until}")
+        return 0
+
+    return await _with_directory(settings, record)

@@ -1,17 +1,21 @@
 """Organisations, users and API tokens: shown once, stored as a hash, revocable."""
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from certflow.cli import app
 from domain.actors import Actor, Role
+from domain.firms import Accreditation
 from identity.directory import Directory, DirectoryError, NewUser
 from identity.principal import OrganisationKind
-from identity.tables import api_tokens
+from identity.sessions import Sessions
+from identity.tables import api_tokens, users
 from identity.tokens import token_hash
 
 
@@ -80,3 +84,72 @@ def test_the_cli_creates_users_issues_tokens_once_and_names_bad_fields(database_
     assert bad_role.exit_code == 2 and "error: role:" in bad_role.output
     bad_id = runner.invoke(app, ["tokens", "revoke", "not-a-uuid"], env=env)
     assert bad_id.exit_code == 2 and "error: token_id: 'not-a-uuid' is not a token id" in bad_id.output
+
+
+async def test_a_password_signs_its_user_in_and_nothing_else_does(engine: AsyncEngine) -> None:
+    directory = Directory(engine)
+    user = a_member().model_copy(update={"password": SecretStr("s3cret-enough")})
+    tokens_only = a_member()
+    await directory.create_user(user)
+    await directory.create_user(tokens_only)
+
+    signed_in = await directory.sign_in(user.user_id, "s3cret-enough")
+    assert signed_in is not None and signed_in.user_id == user.user_id
+    assert await directory.sign_in(user.user_id, "wrong") is None
+    assert await directory.sign_in("nobody", "s3cret-enough") is None
+    assert await directory.sign_in(tokens_only.user_id, "") is None
+    async with engine.connect() as conn:
+        stored = await conn.scalar(select(users.c.password_hash).where(users.c.user_id == user.user_id))
+    assert stored.startswith("scrypt$") and "s3cret" not in stored
+
+
+async def test_a_session_stands_for_its_user_until_it_is_closed_or_expires(engine: AsyncEngine) -> None:
+    directory, user = Directory(engine), a_member()
+    await directory.create_user(user)
+    principal = await directory.principal_for_token((await directory.issue_token(user.user_id, "t")).token)
+    assert principal is not None
+    opened = await Sessions(engine).open(principal)
+    expired = await Sessions(engine, lifetime=timedelta(seconds=-1)).open(principal)
+
+    found = await Sessions(engine).find(opened.cookie)
+    assert found is not None and (found.principal, found.csrf_token) == (principal, opened.csrf_token)
+    assert await Sessions(engine).find(expired.cookie) is None
+    await Sessions(engine).close(opened.cookie)
+    assert await Sessions(engine).find(opened.cookie) is None
+
+
+async def test_an_audit_firm_is_engaged_with_the_accreditations_the_directory_holds(engine: AsyncEngine) -> None:
+    directory, firm_id = Directory(engine), f"firm-{uuid.uuid4().hex[:6]}"
+    await directory.create_user(a_member(role=Role.AUDITOR, organisation=firm_id).model_copy(
+        update={"organisation_kind": OrganisationKind.AUDIT_FIRM, "organisation_name": "Firm"}))
+    held = Accreditation(standard_code="ASI-PS", valid_from=date(2030, 1, 1), valid_until=date(2032, 1, 1))
+    await directory.accredit(firm_id, held)
+    await directory.accredit(firm_id, held.model_copy(update={"valid_until": date(2033, 1, 1)}))
+
+    firm = await directory.audit_firm(firm_id)
+    assert firm is not None and firm.accreditations == (held.model_copy(update={"valid_until": date(2033, 1, 1)}),)
+    assert await directory.audit_firm("nordic-nobody") is None
+    with pytest.raises(DirectoryError, match="firm_id: no audit firm nobody"):
+        await directory.accredit("nobody", held)
+
+
+def test_the_cli_asks_for_a_password_and_records_accreditations(database_url: str) -> None:
+    runner, env = CliRunner(), {"DATABASE_URL": database_url, "CERTFLOW_LOG_LEVEL": "WARNING"}
+    user_id = f"ola-{uuid.uuid4().hex[:6]}"
+    created = runner.invoke(app, ["users", "create", user_id, "--name", "Ola", "--organisation", "auditco",
+                                  "--organisation-name", "AuditCo", "--kind", "audit-firm", "--role", "auditor",
+                                  "--with-password"], input="long-enough-pw\nlong-enough-pw\n", env=env)
+    assert created.exit_code == 0, created.output
+    short = runner.invoke(app, ["users", "create", "x" + user_id, "--name", "X", "--organisation", "auditco",
+                                "--organisation-name", "AuditCo", "--kind", "audit-firm", "--role", "auditor",
+                                "--with-password"], input="short\nshort\n", env=env)
+    assert short.exit_code == 2 and "error: password:" in short.output
+    accredited = runner.invoke(app, ["firms", "accredit", "auditco", "--standard", "ASI-PS", "--from", "2030-01-01",
+                                     "--until", "2033-12-31"], env=env)
+    assert accredited.exit_code == 0 and "auditco accredited for ASI-PS" in accredited.output
+    backwards = runner.invoke(app, ["firms", "accredit", "auditco", "--standard", "ASI-PS", "--from", "2030-01-01",
+                                    "--until", "2029-12-31"], env=env)
+    assert backwards.exit_code == 2 and "valid_until is before valid_from" in backwards.output
+    not_a_firm = runner.invoke(app, ["firms", "accredit", "nobody", "--standard", "ASI-PS", "--from", "2030-01-01",
+                                     "--until", "2031-01-01"], env=env)
+    assert not_a_firm.exit_code == 2 and "error: firm_id: no audit firm nobody" in not_a_firm.output

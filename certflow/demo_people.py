@@ -1,0 +1,52 @@
+"""The demo's people for `certflow dev`: one user per role, each with a password for the pages
+and a fresh API token for curl, registered in the directory with the demo's organisations
+(the members and the audit firm the demo certifications name)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from certflow.demo import AUDITOR, FIRM, MEMBERS, SECRETARIAT, member_actor
+from domain.actors import Actor, Role
+from identity.directory import Directory, DirectoryError, NewUser
+from identity.principal import OrganisationKind
+
+SECRETARIAT_VIEWER = Actor(user_id="vic.viewer", organisation_id=SECRETARIAT.organisation_id, role=Role.VIEWER)
+_PASSWORDS = {Role.SECRETARIAT: "demo-secretariat", Role.AUDITOR: "demo-auditor", Role.MEMBER: "demo-member",
+              Role.VIEWER: "demo-viewer"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    actor: Actor
+    password: str
+    token: str
+
+
+def _users() -> list[tuple[Actor, str, OrganisationKind]]:
+    people = [
+        (SECRETARIAT, "Aluminium Stewardship Initiative", OrganisationKind.SECRETARIAT),
+        (SECRETARIAT_VIEWER, "Aluminium Stewardship Initiative", OrganisationKind.SECRETARIAT),
+        (AUDITOR, FIRM.name, OrganisationKind.AUDIT_FIRM),
+    ]
+    people += [(member_actor(member), name, OrganisationKind.MEMBER) for member, name in MEMBERS.items()]
+    return people
+
+
+async def seed_people(engine: AsyncEngine) -> list[DemoLogin]:
+    """Registers the demo's people (once) and issues each a new token: the logins to print."""
+    directory, logins = Directory(engine), []
+    for actor, organisation_name, kind in _users():
+        password = _PASSWORDS[actor.role]
+        try:
+            await directory.create_user(NewUser(
+                user_id=actor.user_id, name=actor.user_id, organisation_id=actor.organisation_id,
+                organisation_name=organisation_name, organisation_kind=kind, role=actor.role,
+                password=password,  # type: ignore[arg-type]
+            ))
+        except DirectoryError:
+            pass  # registered by an earlier run
+        logins.append(DemoLogin(actor, password, (await directory.issue_token(actor.user_id, "demo")).token))
+    for accreditation in FIRM.accreditations:
+        await directory.accredit(FIRM.firm_id, accreditation)
+    return logins
