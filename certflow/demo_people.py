@@ -3,6 +3,7 @@ and a fresh API token for curl, registered in the directory with the demo's orga
 (the members and the audit firm the demo certifications name)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -12,6 +13,7 @@ from identity.directory import Directory, DirectoryError, NewUser
 from identity.principal import OrganisationKind
 
 SECRETARIAT_VIEWER = Actor(user_id="vic.viewer", organisation_id=SECRETARIAT.organisation_id, role=Role.VIEWER)
+AUDITOR_TRAINED_UNTIL = date(2035, 12, 31)
 _PASSWORDS = {Role.SECRETARIAT: "demo-secretariat", Role.AUDITOR: "demo-auditor", Role.MEMBER: "demo-member",
               Role.VIEWER: "demo-viewer"}
 
@@ -43,6 +45,7 @@ async def seed_people(engine: AsyncEngine) -> list[DemoLogin]:
                 user_id=actor.user_id, name=actor.user_id, organisation_id=actor.organisation_id,
                 organisation_name=organisation_name, organisation_kind=kind, role=actor.role,
                 password=password,  # type: ignore[arg-type]
+                trained_until=AUDITOR_TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
             ))
         except DirectoryError:
             pass  # registered by an earlier run

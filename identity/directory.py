@@ -52,6 +52,17 @@ class Organisation:
     kind: OrganisationKind
 
 
+@dataclass(frozen=True)
+class Auditor:
+    user_id: str
+    name: str
+    trained_until: date | None
+    """None: no training on record."""
+
+    def trained_through(self, day: date) -> bool:
+        return self.trained_until is not None and day <= self.trained_until
+
+
 class Directory:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -144,6 +155,15 @@ class Directory:
                     set_={"valid_until": accreditation.valid_until},
                 )
             )
+
+    async def auditor(self, firm_id: str, user_id: str) -> Auditor | None:
+        """A registered auditor of the firm, with the day their training runs out."""
+        query = select(users.c.user_id, users.c.name, users.c.trained_until).where(
+            users.c.user_id == user_id, users.c.organisation_id == firm_id, users.c.role == Role.AUDITOR
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else Auditor(row.user_id, row.name, row.trained_until)
 
     async def audit_firm(self, firm_id: str) -> AuditFirm | None:
         """The firm as a certification engages it: its name and every accreditation it holds."""

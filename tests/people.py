@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.firms import Accreditation
 from identity.directory import Directory, NewUser
 from identity.principal import OrganisationKind, Principal
@@ -14,6 +14,8 @@ from identity.sessions import Sessions
 from tests.scenario import AUDITOR, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, VIEWER
 
 PASSWORD = "correct horse battery staple"
+TRAINED_UNTIL = date(2050, 12, 31)
+"""Auditors' training holds through every scenario's audits."""
 MEMBER_VIEWER = Actor(user_id="mia", organisation_id=MEMBER.organisation_id, role=VIEWER.role)
 AUDITOR_VIEWER = Actor(user_id="ava", organisation_id=AUDITOR.organisation_id, role=VIEWER.role)
 
@@ -33,6 +35,7 @@ def _user(actor: Actor) -> NewUser:
     return NewUser(
         user_id=actor.user_id, name=actor.user_id.title(), organisation_id=actor.organisation_id,
         organisation_name=name, organisation_kind=kind, role=actor.role, password=PASSWORD,  # type: ignore[arg-type]
+        trained_until=TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
     )
 
 

@@ -30,7 +30,7 @@ IdempotencyKey = Annotated[
 
 # Routes of their own (Apply, AssignAuditFirm; AttachDocument is an upload, in
 # api/routes/documents.py), or given by the workflow's own timers, never over HTTP.
-_NOT_OVER_HTTP = (cmd.Apply, cmd.AssignAuditFirm, cmd.AttachDocument, cmd.RecordMissedDeadline)
+_NOT_OVER_HTTP = (cmd.Apply, cmd.AssignAuditFirm, cmd.PlanAudit, cmd.AttachDocument, cmd.RecordMissedDeadline)
 
 
 def get_dispatcher(request: Request) -> Dispatcher:
@@ -110,6 +110,34 @@ async def assign_audit_firm(
         raise HTTPException(422, f"firm_id: {body.firm_id} is not an audit firm")
     command = command_of(cmd.AssignAuditFirm, caller, {"firm": firm})
     return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
+
+
+PlanAuditBody = body_of(cmd.PlanAudit)
+
+
+@router.post("/{certification_id}/plan-audit", response_model=CommandResult, summary="Plan audit")
+async def plan_audit(
+    request: Request, certification_id: CertificationId, body: PlanAuditBody, caller: Caller,  # type: ignore[valid-type]
+    dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Plans an audit led by one of the firm's registered auditors whose training holds until
+    the audit ends (the directory's record; the workflow checks the dates and the lifecycle)."""
+    await dispatcher.require_reach(caller, certification_id)
+    command = command_of(cmd.PlanAudit, caller, body.model_dump())  # type: ignore[attr-defined]
+    if caller.role == Role.AUDITOR:
+        await _check_lead_auditor(directory, caller.organisation_id, command)
+    return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
+
+
+async def _check_lead_auditor(directory: Directory, firm_id: str, plan: cmd.PlanAudit) -> None:
+    lead = await directory.auditor(firm_id, plan.lead_auditor)
+    if lead is None:
+        raise HTTPException(422, f"lead_auditor: {plan.lead_auditor} is not a registered auditor of {firm_id}")
+    if not lead.trained_through(plan.ends_on):
+        until = f"ends on {lead.trained_until}" if lead.trained_until else "is not on record"
+        raise HTTPException(
+            422, f"lead_auditor: {lead.user_id}'s training {until}; the audit ends on {plan.ends_on}"
+        )
 
 
 def _command_route(kind: type[BaseModel]) -> None:

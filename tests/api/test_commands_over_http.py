@@ -3,6 +3,7 @@ application to full certificate, refusals naming their rule, idempotency, confli
 malformed input, none of which records anything it should not."""
 
 import asyncio
+from datetime import date
 
 from domain import commands as cmd
 from domain.audits import AuditType
@@ -117,3 +118,17 @@ async def test_malformed_input_is_422_naming_the_field_and_records_nothing(journ
     assert unknown_field.status_code == 422 and unknown_field.json()["detail"][0]["loc"] == ["body", "actor"]
     assert await journey.stored() == before
 
+
+
+async def test_an_audit_is_led_by_a_registered_auditor_of_the_firm_whose_training_holds(journey: Journey) -> None:
+    await journey.admit()
+    before = await journey.stored()
+    plan = journey.plan_command(AuditType.CERTIFICATION, EPOCH)
+    elsewhere = await journey.post(plan.model_copy(update={"lead_auditor": "olga"}))
+    lapsed = await journey.post(plan.model_copy(update={"ends_on": date(2051, 1, 5), "starts_on": date(2051, 1, 3)}))
+
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["detail"] == "lead_auditor: olga is not a registered auditor of firm-a"
+    assert lapsed.status_code == 422
+    assert lapsed.json()["detail"] == "lead_auditor: arno's training ends on 2050-12-31; the audit ends on 2051-01-05"
+    assert await journey.stored() == before

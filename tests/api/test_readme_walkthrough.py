@@ -28,7 +28,7 @@ async def test_the_readme_walkthrough_takes_an_application_to_a_full_certificate
     journey: Journey, service: httpx.AsyncClient, people: People
 ) -> None:
     env = {
-        **os.environ, "API": str(service.base_url.join("/api/v1")), "FIRM": AUDITOR.organisation_id,
+        **os.environ, "API": str(service.base_url.join("/api/v1")), "FIRM": AUDITOR.organisation_id, "LEAD": AUDITOR.user_id,
         "MEMBER_TOKEN": people.tokens[MEMBER.user_id], "SECRETARIAT_TOKEN": people.tokens[SECRETARIAT.user_id],
         "AUDITOR_TOKEN": people.tokens[AUDITOR.user_id],
     }
