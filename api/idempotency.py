@@ -62,6 +62,10 @@ class IdempotencyKeys:
     async def claim(self, user_id: str, key: str, fingerprint: bytes) -> Claim:
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
+            # A caller's records past retention go as it sends more: the table stays small.
+            await conn.execute(delete(idempotency_keys).where(
+                K.user_id == user_id, K.idempotency_key != key, K.created_at < now - RETENTION
+            ))
             taken = await conn.execute(
                 insert(idempotency_keys)
                 .values(user_id=user_id, idempotency_key=key, request_hash=fingerprint, created_at=now)

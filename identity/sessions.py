@@ -31,6 +31,10 @@ class Sessions:
     async def open(self, principal: Principal) -> Session:
         session = Session(secrets.token_urlsafe(32), principal, secrets.token_urlsafe(32))
         async with self._engine.begin() as conn:
+            # A user's expired sessions go when they next sign in: the table stays small.
+            await conn.execute(
+                delete(sessions).where(sessions.c.user_id == principal.user_id, sessions.c.expires_at < datetime.now(UTC))
+            )
             await conn.execute(
                 sessions.insert().values(
                     session_hash=token_hash(session.cookie), user_id=principal.user_id,
