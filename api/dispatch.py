@@ -71,7 +71,7 @@ class Dispatcher:
         query = select(certifications.c.certification_id, *visible_to(caller)).where(
             certifications.c.certification_id == certification_id
         )
-        async with self._engine.connect() as conn:
+        async with self._engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
             row = (await conn.execute(query)).first()
         if row is not None and all(row[1:]):
             return

@@ -58,29 +58,34 @@ Claim = Claimed | Replay | InFlight | Mismatch
 class IdempotencyKeys:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def claim(self, user_id: str, key: str, fingerprint: bytes) -> Claim:
         now = datetime.now(UTC)
-        async with self._engine.begin() as conn:
-            # A caller's records past retention go as it sends more: the table stays small.
-            await conn.execute(delete(idempotency_keys).where(
-                K.user_id == user_id, K.idempotency_key != key, K.created_at < now - RETENTION
-            ))
-            taken = await conn.execute(
-                insert(idempotency_keys)
-                .values(user_id=user_id, idempotency_key=key, request_hash=fingerprint, created_at=now)
-                .on_conflict_do_update(
-                    index_elements=[K.user_id, K.idempotency_key],
-                    set_={"request_hash": fingerprint, "created_at": now},
-                    # Take over only a claim its process abandoned, or a record past retention.
-                    where=or_(
-                        and_(K.completed_at.is_(None), K.created_at < now - STALE_AFTER, K.request_hash == fingerprint),
-                        K.created_at < now - RETENTION,
-                    ),
-                )
-                .returning(K.user_id)
+        # A caller's records past retention go as it sends more, in the same statement: the
+        # table stays small, and a claim stays one round trip (autocommit, no BEGIN/COMMIT).
+        expired = (
+            delete(idempotency_keys)
+            .where(K.user_id == user_id, K.idempotency_key != key, K.created_at < now - RETENTION)
+            .cte("expired")
+        )
+        claim = (
+            insert(idempotency_keys)
+            .values(user_id=user_id, idempotency_key=key, request_hash=fingerprint, created_at=now)
+            .on_conflict_do_update(
+                index_elements=[K.user_id, K.idempotency_key],
+                set_={"request_hash": fingerprint, "created_at": now},
+                # Take over only a claim its process abandoned, or a record past retention.
+                where=or_(
+                    and_(K.completed_at.is_(None), K.created_at < now - STALE_AFTER, K.request_hash == fingerprint),
+                    K.created_at < now - RETENTION,
+                ),
             )
-            if taken.first() is not None:
+            .returning(K.user_id)
+            .add_cte(expired)
+        )
+        async with self._autocommit.connect() as conn:
+            if (await conn.execute(claim)).first() is not None:
                 return Claimed()
             row = (await conn.execute(
                 select(K.request_hash, K.status_code, K.response, K.completed_at)
@@ -93,7 +98,7 @@ class IdempotencyKeys:
         return Replay(Answer(row.status_code, row.response))
 
     async def complete(self, user_id: str, key: str, answer: Answer) -> None:
-        async with self._engine.begin() as conn:
+        async with self._autocommit.connect() as conn:
             await conn.execute(
                 update(idempotency_keys)
                 .where(K.user_id == user_id, K.idempotency_key == key)

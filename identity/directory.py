@@ -120,7 +120,8 @@ class Directory:
         query = select_principals().join(api_tokens, api_tokens.c.user_id == users.c.user_id).where(
             api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None)
         )
-        async with self._engine.connect() as conn:
+        # On every API call: one statement, so no BEGIN and ROLLBACK around it.
+        async with self._engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
             row = (await conn.execute(query)).first()
         return None if row is None else principal_of(row)
 
