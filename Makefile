@@ -27,6 +27,7 @@ bench: install
 	$(BIN)/python -m bench.rebuild
 	$(BIN)/python -m bench.queries
 	$(BIN)/python -m bench.lag
+	$(BIN)/python bench/http_commands.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis
