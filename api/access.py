@@ -59,11 +59,27 @@ def require_csrf(session: Session, presented: str | None) -> None:
 Caller = Annotated[Principal, Depends(authenticated)]
 
 
-def secretariat(caller: Caller) -> Principal:
-    """Programme-wide views: the Secretariat's users (its viewers too)."""
-    if caller.organisation_kind != OrganisationKind.SECRETARIAT:
-        raise HTTPException(403, f"only the Secretariat sees this (you are a {caller.role} of {caller.organisation_id})")
+def _require_kind(caller: Principal, kind: OrganisationKind, who: str) -> Principal:
+    if caller.organisation_kind != kind:
+        raise HTTPException(403, f"only {who} sees this (you are a {caller.role} of {caller.organisation_id})")
     return caller
 
 
+def secretariat(caller: Caller) -> Principal:
+    """Programme-wide views: the Secretariat's users (its viewers too)."""
+    return _require_kind(caller, OrganisationKind.SECRETARIAT, "the Secretariat")
+
+
+def member_organisation(caller: Caller) -> Principal:
+    """A member's own pages: its organisation's users (its viewers too)."""
+    return _require_kind(caller, OrganisationKind.MEMBER, "a member organisation")
+
+
+def audit_firm(caller: Caller) -> Principal:
+    """An audit firm's worklist: the firm's users (its viewers too)."""
+    return _require_kind(caller, OrganisationKind.AUDIT_FIRM, "an audit firm")
+
+
 SecretariatCaller = Annotated[Principal, Depends(secretariat)]
+MemberCaller = Annotated[Principal, Depends(member_organisation)]
+AuditFirmCaller = Annotated[Principal, Depends(audit_firm)]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.deps import Options
 from api.dispatch import Dispatcher
 from api.errors import install_error_pages
-from api.pages import public, secretariat, signin
+from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
     certifications,
@@ -87,6 +87,8 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(signin.router)
     app.include_router(secretariat.router)
+    app.include_router(member.router)
+    app.include_router(worklist.router)
     app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)

@@ -68,21 +68,22 @@ class Dispatcher:
         """404 unless the certification is the caller's to act on."""
         if caller.organisation_kind == OrganisationKind.SECRETARIAT:
             return  # the workflow itself says whether the certification exists
-        query = select(certifications.c.certification_id, *visible_to(caller)).where(
-            certifications.c.certification_id == certification_id
+        query = select(certifications.c.certification_id).where(
+            certifications.c.certification_id == certification_id, *visible_to(caller)
         )
         async with self._engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
-            row = (await conn.execute(query)).first()
-        if row is not None and all(row[1:]):
-            return
-        if row is None and await self._reached_before_projected(caller, certification_id):
-            return
-        raise HTTPException(404, f"no certification {certification_id}")
+            if (await conn.execute(query)).first() is not None:
+                return
+        if not await self._reached_before_projected(caller, certification_id):
+            raise HTTPException(404, f"no certification {certification_id}")
 
     async def _reached_before_projected(self, caller: Principal, certification_id: str) -> bool:
-        """The read model trails the log by a moment: ask the workflow about one just begun."""
+        """The read model trails the log by a moment (a certification just begun, a firm just
+        engaged): before saying 404, ask the workflow, which knows."""
+        if self._client is None:
+            return False  # nothing to ask; and no command could be sent anyway
         try:
-            state = await self.client.state(certification_id)
+            state = await self._client.state(certification_id)
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND:
                 return False

@@ -2,12 +2,15 @@
 name the offending field), an HTML page for people using the dashboard."""
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from api.access import current_session
 from api.pages.templating import templates
+from api.text import readable
 
 _MACHINE_PATHS = ("/api/", "/healthz", "/readyz", "/metrics", "/static/")
 _PUBLIC_PATHS = ("/register",)
@@ -17,9 +20,14 @@ def _for_machines(request: Request) -> bool:
     return request.url.path.startswith(_MACHINE_PATHS)
 
 
-def _page(request: Request, status: int, message: str, problems: list[str]) -> Response:
+async def _page(request: Request, status: int, message: str, problems: list[str]) -> Response:
     # A public visitor's error page must not lead into the Secretariat's dashboard.
     public = request.url.path.startswith(_PUBLIC_PATHS)
+    if not public and getattr(request.state, "caller", None) is None:
+        # No route ran `authenticated` (an unknown path, say): the header still fits the person.
+        session = await current_session(request)
+        if session is not None:
+            request.state.caller, request.state.csrf_token = session.principal, session.csrf_token
     context = {"status": status, "message": message, "problems": problems, "public": public}
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
@@ -32,15 +40,17 @@ async def _http_error(request: Request, error: Exception) -> Response:
         # A person without a session is sent to sign in, and back here afterwards.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(request.url_for("sign_in_page").include_query_params(next=target), 303)
-    return _page(request, error.status_code, str(error.detail), [])
+    return await _page(request, error.status_code, str(error.detail), [])
 
 
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     if _for_machines(request):
-        return await request_validation_exception_handler(request, error)
+        # FastAPI's own body, but one echoing an unpaired surrogate (JSON's "\ud800") must
+        # still encode as UTF-8 rather than fail as a 500.
+        return JSONResponse({"detail": readable(jsonable_encoder(error.errors()))}, 422)
     problems = [f"{e['loc'][-1]}: {e['msg']}" for e in error.errors()]
-    return _page(request, 422, "Some filters could not be used.", problems)
+    return await _page(request, 422, "Some filters could not be used.", problems)
 
 
 def install_error_pages(app: FastAPI) -> None:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access import SESSION_COOKIE, current_session, require_csrf
+from api.pages.navigation import HOMES
 from api.pages.templating import templates
 from identity.directory import Directory
-from identity.principal import OrganisationKind, Principal
+from identity.principal import Principal
 from identity.sessions import LIFETIME, Sessions
 
 router = APIRouter(tags=["sign in"], include_in_schema=False, default_response_class=HTMLResponse)
@@ -19,11 +20,6 @@ router = APIRouter(tags=["sign in"], include_in_schema=False, default_response_c
 # Before there is a session, the sign-in form's CSRF token is a cookie of its own that the
 # form repeats (double submit), so another site cannot sign a browser in as someone else.
 SIGN_IN_CSRF_COOKIE = "certflow_sign_in"
-HOMES = {
-    OrganisationKind.SECRETARIAT: "overview_page",
-    OrganisationKind.MEMBER: "member_page",
-    OrganisationKind.AUDIT_FIRM: "worklist_page",
-}
 
 
 def home_of(request: Request, principal: Principal) -> str:

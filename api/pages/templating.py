@@ -8,9 +8,11 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from api.charts import LAYOUT
+from api.pages.navigation import signed_in
 
 HERE = Path(__file__).resolve().parent.parent
-templates = Jinja2Templates(directory=HERE / "templates")
+# Every page's header shows who is signed in and their organisation's own links.
+templates = Jinja2Templates(directory=HERE / "templates", context_processors=[signed_in])
 STATIC_DIR = HERE / "static"
 
 

@@ -2,6 +2,7 @@
 pinned to a known day, served by uvicorn on a free port in the tests' event loop and called
 over real HTTP; a read-model dataset per test; headless Chromium for the browser tests."""
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from api.access import SESSION_COOKIE
 from domain.actors import Actor
 from api.app import create_app
 from api.deps import today
+from projections.projector import Projector
 from workflows.client import CertificationClient
 from tests.api.factories import TODAY, Programme
 from tests.api.serving import serving
@@ -53,12 +55,30 @@ async def anonymous(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def service(engine: AsyncEngine, certifications: CertificationClient) -> AsyncIterator[httpx.AsyncClient]:
-    """The API sending commands to real workflows (this test's time-skipping server and
-    worker), called with no credentials of its own: pass a person's `bearer` headers."""
+async def service_url(engine: AsyncEngine, certifications: CertificationClient) -> AsyncIterator[str]:
+    """The app sending commands to real workflows (this test's time-skipping server and
+    worker), served for `service` and for a browser alike."""
     async with serving(create_app(engine, commands_client=certifications)) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-            yield client
+        yield url
+
+
+@pytest.fixture
+async def service(service_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """`service_url`'s API, called with no credentials of its own: pass a person's `bearer` headers."""
+    async with httpx.AsyncClient(base_url=service_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def projector(engine: AsyncEngine) -> AsyncIterator[Projector]:
+    """The projector following the log while the test runs, as it does beside the app, so
+    the pages show what the test's commands recorded."""
+    following, stop = Projector(engine, poll_seconds=0.1), asyncio.Event()
+    running = asyncio.create_task(following.run(stop))
+    await asyncio.wait_for(following.leading.wait(), 10)
+    yield following
+    stop.set()
+    await running
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from tests.api.factories import NOT_CERTIFIED, Programme, days, facility
 from tests.api.paging import every_page
 
 PUBLIC_FIELDS = {
+    "summary_reports",
     "certification_id",
     "entity_name",
     "member_name",

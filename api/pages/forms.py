@@ -1,0 +1,147 @@
+"""The pages' forms that give commands. The session's CSRF token is checked before anything
+else; the command is built from the form with the caller as its actor and sent through the
+Dispatcher (the caller's reach first, as the API does); the outcome is shown on the page the
+form came from: after success a redirect back with a one-line message (POST-redirect-GET, so
+a reload sends nothing twice), else the page again, naming the malformed field (nothing was
+sent) or the rule that refused the command (nothing was recorded)."""
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.datastructures import URL
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.datastructures import FormData
+
+from api.access import Caller, current_session, require_csrf
+from api.dispatch import Delivery, Dispatcher
+from api.models.commands import Problem
+from api.queries.freshness import caught_up
+from api.routes.commands import command_of
+from identity.principal import Principal
+
+CSRF_FIELD = "csrf_token"
+_SET_BY_THE_PAGE = ("actor", "type")
+
+# By command type: what the page says once the command is recorded. Fixed sentences, so a
+# link cannot make the page say anything else.
+DONE = {
+    "plan-audit": "Audit planned.",
+    "start-audit": "Audit started.",
+    "record-findings": "Findings recorded.",
+    "submit-report": "Report submitted to the Secretariat.",
+    "close-nc": "Non-conformity closed.",
+    "submit-self-assessment": "Self-assessment submitted.",
+    "submit-cap": "Corrective action plan submitted.",
+}
+
+
+async def posted_form(request: Request, caller: Caller) -> FormData:
+    """The form, once its csrf_token is this session's. A bearer token is not sent by a
+    browser on its own, so only cookie sessions need the check."""
+    form = await request.form()
+    if "Authorization" in request.headers:
+        return form
+    session = await current_session(request)
+    if session is None:  # closed since `authenticated` found it
+        raise HTTPException(403, "csrf_token: this session has ended; sign in again")
+    presented = form.get(CSRF_FIELD)
+    require_csrf(session, presented if isinstance(presented, str) else None)
+    return form
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def type_of(kind: type[BaseModel]) -> str:
+    return str(kind.model_fields["type"].default)
+
+
+def fields_for(kind: type[BaseModel], form: FormData) -> dict[str, Any]:
+    """The form's values for the command's own fields (the caller is the actor, the path names the command)."""
+    names = [name for name in kind.model_fields if name not in _SET_BY_THE_PAGE]
+    return {name: form[name] for name in names if isinstance(form.get(name), str)}
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    """("body", "findings", 0, "criterion") reads "findings row 1 criterion"."""
+    parts = [f"row {part + 1}" if isinstance(part, int) else part for part in loc[1:]]
+    return " ".join(parts) or "form"
+
+
+def problems_of(error: RequestValidationError) -> tuple[str, ...]:
+    return tuple(f"{_field(tuple(e['loc']))}: {e['msg']}" for e in error.errors())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a page shows about the form just sent."""
+
+    done: str | None = None
+    stale: bool = False
+    """The command was recorded, but the read models do not show it yet."""
+    problems: tuple[str, ...] = ()
+    refusal: Problem | None = None
+    step: str | None = None
+    """The form that was sent, to fill in again what the person entered."""
+    entered: Mapping[str, list[str]] = field(default_factory=dict)
+
+    def value(self, step: str, name: str, default: object = "", row: int = 0) -> str:
+        """What was entered in this form's field (row: which of its repeated fields), else `default`."""
+        given = self.entered.get(name, []) if step == self.step else []
+        if row < len(given):
+            return given[row]
+        return "" if default is None else str(default)
+
+
+Render = Callable[[Outcome, int], Awaitable[Response]]
+"""The page again, with an outcome and an HTTP status."""
+Vet = Callable[[Any], Awaitable[None]]
+"""A check of the command against what only the app knows (the directory, say), as the API
+route makes it: an HTTPException 422 whose detail names the field."""
+
+
+async def give(
+    dispatcher: Dispatcher,
+    caller: Principal,
+    certification_id: str,
+    kind: type[BaseModel],
+    fields: dict[str, Any],
+    form: FormData,
+    back: URL,
+    render: Render,
+    vet: Vet | None = None,
+) -> Response:
+    """Sends one form's command; the outcome as a redirect to `back` or the page again."""
+    await dispatcher.require_reach(caller, certification_id)
+    step = type_of(kind)
+    entered = {name: [str(v) for v in form.getlist(name)] for name in form if name != CSRF_FIELD}
+    try:
+        command = command_of(kind, caller, fields)
+        if vet is not None:
+            await vet(command)
+    except RequestValidationError as error:
+        return await render(Outcome(problems=problems_of(error), step=step, entered=entered), 422)
+    except HTTPException as error:
+        if error.status_code != 422:
+            raise
+        return await render(Outcome(problems=(str(error.detail),), step=step, entered=entered), 422)
+    answer = await dispatcher.run(Delivery(caller, certification_id, command, None, b"", 200))
+    if answer.status_code != 200:
+        refusal = Problem.model_validate(answer.body)
+        return await render(Outcome(refusal=refusal, step=step, entered=entered), answer.status_code)
+    return RedirectResponse(back.include_query_params(done=step, version=answer.body["version"]), 303)
+
+
+async def outcome_shown(conn: AsyncConnection, certification_id: str, done: str | None, version: int | None) -> Outcome:
+    """After the redirect: the message, once the read models show the change (or a note
+    that they will in a moment)."""
+    message = DONE.get(done or "")
+    if message is None:
+        return Outcome()
+    stale = version is not None and not await caught_up(conn, certification_id, version)
+    return Outcome(done=message, stale=stale)

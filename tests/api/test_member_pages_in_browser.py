@@ -1,0 +1,138 @@
+"""A member's pages in headless Chromium: its own certifications, open deadlines and NCs, and
+its submissions through the forms to the real workflow (the self-assessment, a corrective
+action plan); another organisation's certification is never shown, nor open to its forms.
+Set CERTFLOW_SCREENSHOTS to a directory to keep screenshots of the member's pages there."""
+
+import os
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain import commands as cmd
+from domain import events as ev
+from domain.actors import Actor
+from domain.audits import AuditType
+from projections.projector import Projector
+from tests.api.conftest import signed_in
+from tests.api.factories import Programme, days
+from tests.api.journey import Journey
+from tests.api.projected import projected
+from tests.people import MEMBER_VIEWER, People
+from tests.scenario import EPOCH, FIRM, MEMBER, OTHER_MEMBER, SECRETARIAT, findings
+
+
+async def a_tab(browser: Browser, url: str, people: People, actor: Actor = MEMBER) -> Page:
+    context = await signed_in(browser, url, people, actor)
+    return await context.new_page()
+
+
+async def ours_and_theirs(programme: Programme) -> tuple[str, str]:
+    """Nordic's certification with an overdue CAP and an open major NC; Other's beside it."""
+    ours = await programme.certification("Nordic Rolling", member_id=MEMBER.organisation_id, audit_firm_id="firm-a")
+    await programme.deadline(ours, "cap", days(-3))
+    await programme.nonconformity(ours, "4.2", "major", raised_on=days(-40))
+    theirs = await programme.certification("Other Casting", member_id=OTHER_MEMBER.organisation_id)
+    await programme.nonconformity(theirs, "7.7", "minor")
+    return ours, theirs
+
+
+async def test_the_member_page_shows_its_certifications_with_overdue_deadlines_and_open_ncs(
+    browser: Browser, base_url: str, people: People, programme: Programme
+) -> None:
+    await ours_and_theirs(programme)
+    page = await a_tab(browser, base_url, people)
+
+    await page.goto(f"{base_url}/member")
+
+    await expect(page).to_have_title("Your certifications · certflow")
+    await expect(page.get_by_role("link", name="Your certifications")).to_have_attribute("aria-current", "page")
+    row = page.locator("section", has=page.locator("#certifications")).locator("tbody tr", has_text="Nordic Rolling")
+    await expect(row).to_contain_text("certified")
+    await expect(row).to_contain_text(f"{days(-400).isoformat()} to {days(700).isoformat()}")
+    await expect(row).to_contain_text(f"{days(-3).isoformat()} overdue")
+    deadlines = page.locator("section", has=page.locator("#deadlines")).locator("tbody tr", has_text="Nordic Rolling")
+    await expect(deadlines).to_contain_text("cap overdue")
+    ncs = page.locator("section", has=page.locator("#ncs")).locator("tbody tr", has_text="Nordic Rolling")
+    await expect(ncs).to_contain_text("4.2 major")
+    await expect(ncs.get_by_role("link", name="due: submit one")).to_be_visible()
+    if screenshots := os.environ.get("CERTFLOW_SCREENSHOTS"):
+        await page.screenshot(path=Path(screenshots) / "member.png", full_page=True)
+    await page.context.close()
+
+
+async def test_a_member_never_sees_another_organisations_certification(
+    browser: Browser, base_url: str, people: People, programme: Programme
+) -> None:
+    _, theirs = await ours_and_theirs(programme)
+    page = await a_tab(browser, base_url, people)
+    _, csrf_token = people.sessions[MEMBER.user_id]
+
+    await page.goto(f"{base_url}/member")
+    opened = await page.goto(f"{base_url}/member/{theirs}")
+    posted = await page.request.post(
+        f"{base_url}/member/{theirs}/submit-cap", form={"csrf_token": csrf_token, "nc_id": "x", "plan": "mine now"},
+        max_redirects=0,
+    )
+
+    assert opened is not None and opened.status == 404
+    assert posted.status == 404
+    await expect(page).to_have_title("Not found · certflow")
+    await expect(page.get_by_role("alert")).to_contain_text(f"There is no certification {theirs}.")
+    await page.goto(f"{base_url}/member")
+    await expect(page.locator("main")).not_to_contain_text("Other Casting")
+    await expect(page.locator("main")).not_to_contain_text("7.7")
+    await page.context.close()
+
+
+async def test_a_member_submits_its_self_assessment_and_a_corrective_action_plan_through_the_forms(
+    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+) -> None:
+    await journey.on(EPOCH)
+    await journey.apply()
+    await journey.send(cmd.AcceptApplication(actor=SECRETARIAT))
+    await projected(engine, journey)
+    page = await a_tab(browser, service_url, people)
+
+    await page.goto(f"{service_url}/member/{journey.certification_id}")
+    assessment = page.get_by_role("form", name="Submit the self-assessment")
+    await assessment.get_by_label("Summary of the self-assessment").fill("All criteria assessed at the mill.")
+    await assessment.get_by_role("button", name="Submit self-assessment").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text("Self-assessment submitted.")
+    await expect(page.get_by_role("form", name="Submit the self-assessment")).to_have_count(0)
+
+    await journey.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
+    await projected(engine, journey)  # the firm's reach is read from the read model
+    await journey.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))
+    await projected(engine, journey)
+    await page.goto(f"{service_url}/member")
+    await page.locator("section", has=page.locator("#ncs")).locator(
+        f'a[href$="/member/{journey.certification_id}#ncs"]'
+    ).click()
+    cap = page.get_by_role("form", name="NC 1.1: major")
+    if screenshots := os.environ.get("CERTFLOW_SCREENSHOTS"):
+        await page.screenshot(path=Path(screenshots) / "member-certification.png", full_page=True)
+    await cap.get_by_label("Corrective action plan").fill("Retrain the shift leads; audit monthly.")
+    await cap.get_by_role("button", name="Submit corrective action plan").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text("Corrective action plan submitted.")
+    await expect(page.locator("#ncs").locator("xpath=..")).to_contain_text("Corrective action plan submitted")
+
+    stored = await journey.stored()
+    assessed = next(e for e in stored if isinstance(e, ev.SelfAssessmentSubmitted))
+    planned = next(e for e in stored if isinstance(e, ev.CorrectiveActionPlanSubmitted))
+    assert (assessed.actor, assessed.summary) == (MEMBER, "All criteria assessed at the mill.")
+    assert (planned.actor, planned.plan) == (MEMBER, "Retrain the shift leads; audit monthly.")
+    await page.context.close()
+
+
+async def test_a_members_viewer_reads_its_certification_without_the_forms(
+    browser: Browser, base_url: str, people: People, programme: Programme
+) -> None:
+    ours, _ = await ours_and_theirs(programme)
+    page = await a_tab(browser, base_url, people, MEMBER_VIEWER)
+
+    await page.goto(f"{base_url}/member/{ours}")
+
+    await expect(page.get_by_role("heading", name="NC 4.2: major")).to_be_visible()
+    await expect(page.get_by_role("button", name="Submit corrective action plan")).to_have_count(0)
+    await page.context.close()
