@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
 
 from api import cursor
+from domain.text import check_storable
 from domain.certificates import CertificateStatus
 from domain.deadlines import DeadlineKind
 from domain.state import Phase
@@ -39,6 +40,11 @@ class QueryModel(BaseModel):
         if value == "":
             raise PydanticUseDefault()
         return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        return check_storable(value)
 
 
 class ScopeFilters(QueryModel):

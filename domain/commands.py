@@ -15,6 +15,7 @@ from domain.documents import DocumentKind, Filename, Sha256
 from domain.firms import AuditFirm
 from domain.materials import MaterialFlow
 from domain.scope import ExternalCertification, Facility, StandardRef
+from domain.text import check_storable
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -24,6 +25,12 @@ class _Command(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     actor: Actor
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: object) -> object:
+        # Refused here, named, rather than failing (and retrying) when the event is appended.
+        return check_storable(data)
 
 
 class Apply(_Command):

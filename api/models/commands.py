@@ -4,12 +4,14 @@ A body is its domain command without `actor` (the caller is the actor) and `type
 names it), generated from the command model so the API and the domain cannot drift apart.
 Two commands take other bodies: an application names no member (a member applies for its
 own organisation), and engaging an audit firm names the firm by id (its accreditations
-come from the directory, not from the caller)."""
+come from the directory, not from the caller). No body may carry text PostgreSQL cannot
+store (domain/text.py)."""
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from domain.text import check_storable
 from domain.commands import Identifier
 from domain.events import Event
 from domain.scope import ExternalCertification, Facility, StandardRef
@@ -18,17 +20,24 @@ from domain.state import CertificationState
 _SET_BY_THE_API = ("actor", "type")
 
 
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return check_storable(value)
+
+
 def body_of(command: type[BaseModel]) -> type[BaseModel]:
     fields: dict[str, Any] = {
         name: (info.annotation, info) for name, info in command.model_fields.items() if name not in _SET_BY_THE_API
     }
     name = "".join(part.title() for part in command.model_fields["type"].default.split("-")) + "Body"
-    return create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=command.__doc__, **fields)
+    return create_model(name, __base__=Body, __doc__=command.__doc__, **fields)
 
 
-class ApplicationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApplicationBody(Body):
     entity_name: Identifier
     standard: StandardRef
     facilities: tuple[Facility, ...] = Field(min_length=1)
@@ -37,9 +46,7 @@ class ApplicationBody(BaseModel):
     """Only when the Secretariat applies on a member's behalf; a member applies for itself."""
 
 
-class AssignAuditFirmBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AssignAuditFirmBody(Body):
     firm_id: Identifier
     """An audit firm in the directory; its accreditations are the directory's."""
 

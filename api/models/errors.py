@@ -31,6 +31,9 @@ AUTHENTICATED: dict[int | str, dict[str, Any]] = {
     403: _problem("The caller's role may not do this"),
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
+    # FastAPI's own answer when a body cannot be decoded at all (not UTF-8, a broken multipart
+    # form); a body that decodes but is not valid JSON is 422 like any other malformed input.
+    400: _problem("The body could not be read (not UTF-8 text, or a broken form)"),
     **AUTHENTICATED,
     404: _problem("No such certification, or not the caller's to see"),
     409: _problem("A domain rule refused the command (`rule` names it), or a request with this Idempotency-Key is still running"),

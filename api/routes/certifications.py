@@ -11,13 +11,16 @@ from api.access import Caller
 from api.csv_export import certifications_csv
 from api.deps import Connection, Engine, Today
 from api.models.certifications import CertificationDetail, CertificationPage
+from api.models.errors import AUTHENTICATED, ERRORS
 from api.params import CertificationQuery
 from api.queries import certifications as q
+from api.routes.commands import CertificationId
 from api.rows import detail, summary
 from api.visibility import visible_to
 from identity.principal import Principal
 
-router = APIRouter(prefix="/certifications", tags=["certifications"])
+router = APIRouter(prefix="/certifications", tags=["certifications"], responses=AUTHENTICATED)
+_CSV = {"content": {"text/csv": {}}}
 
 
 def _csv(engine: AsyncEngine, caller: Principal, query: CertificationQuery, today: date) -> StreamingResponse:
@@ -29,7 +32,7 @@ def _csv(engine: AsyncEngine, caller: Principal, query: CertificationQuery, toda
     )
 
 
-@router.get("", response_model=CertificationPage)
+@router.get("", response_model=CertificationPage, responses={200: {**_CSV, "description": "a page, or every row as CSV"}})
 async def list_certifications(
     engine: Engine, caller: Caller, today: Today, query: Annotated[CertificationQuery, Query()]
 ) -> CertificationPage | StreamingResponse:
@@ -44,7 +47,7 @@ async def list_certifications(
     return CertificationPage(items=[summary(r, today) for r in rows], next_cursor=next_cursor)
 
 
-@router.get(".csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
+@router.get(".csv", response_class=StreamingResponse, responses={200: _CSV})
 async def export_certifications(
     engine: Engine, caller: Caller, today: Today, query: Annotated[CertificationQuery, Query()]
 ) -> StreamingResponse:
@@ -52,8 +55,10 @@ async def export_certifications(
     return _csv(engine, caller, query, today)
 
 
-@router.get("/{certification_id}")
-async def get_certification(conn: Connection, caller: Caller, today: Today, certification_id: str) -> CertificationDetail:
+@router.get("/{certification_id}", responses={404: ERRORS[404]})
+async def get_certification(
+    conn: Connection, caller: Caller, today: Today, certification_id: CertificationId
+) -> CertificationDetail:
     """One certification with its open deadlines, audits, non-conformities and timeline."""
     row = await q.one(conn, certification_id, visible_to(caller))
     if row is None:

@@ -13,6 +13,7 @@ from api.access import Caller
 from api.dispatch import Delivery, Dispatcher, keyed_id
 from api.idempotency import request_hash
 from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, Problem, body_of
+from api.lead_auditor import check_lead_auditor
 from api.models.errors import ERRORS
 from domain import commands as cmd
 from domain.actors import Role
@@ -46,7 +47,8 @@ Directory_ = Annotated[Directory, Depends(get_directory)]
 
 
 def command_of(kind: type[BaseModel], caller: Principal, fields: dict[str, Any]) -> Any:
-    """The domain command; its own cross-field checks (dates in order, unique ids) are 422s."""
+    """The domain command; its own checks (dates in order, unique ids, text it can store, as
+    in an upload's filename) are 422s."""
     try:
         return kind.model_validate({**fields, "actor": caller.actor})
     except ValidationError as error:
@@ -125,19 +127,8 @@ async def plan_audit(
     await dispatcher.require_reach(caller, certification_id)
     command = command_of(cmd.PlanAudit, caller, body.model_dump())  # type: ignore[attr-defined]
     if caller.role == Role.AUDITOR:
-        await _check_lead_auditor(directory, caller.organisation_id, command)
+        await check_lead_auditor(directory, caller.organisation_id, command)
     return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
-
-
-async def _check_lead_auditor(directory: Directory, firm_id: str, plan: cmd.PlanAudit) -> None:
-    lead = await directory.auditor(firm_id, plan.lead_auditor)
-    if lead is None:
-        raise HTTPException(422, f"lead_auditor: {plan.lead_auditor} is not a registered auditor of {firm_id}")
-    if not lead.trained_through(plan.ends_on):
-        until = f"ends on {lead.trained_until}" if lead.trained_until else "is not on record"
-        raise HTTPException(
-            422, f"lead_auditor: {lead.user_id}'s training {until}; the audit ends on {plan.ends_on}"
-        )
 
 
 def _command_route(kind: type[BaseModel]) -> None:

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Query
 
 from api.access import Caller
 from api.deps import Connection, Today
+from api.models.errors import AUTHENTICATED
 from api.models.oversight import DeadlinePage
 from api.params import DeadlineQuery
 from api.queries.oversight import deadline_page
 from api.rows import deadline
 from api.visibility import visible_to
 
-router = APIRouter(prefix="/deadlines", tags=["deadlines"])
+router = APIRouter(prefix="/deadlines", tags=["deadlines"], responses=AUTHENTICATED)
 
 
 @router.get("")

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends, Query
 
 from api.access import secretariat
 from api.deps import Connection
+from api.models.errors import AUTHENTICATED
 from api.models.programme import ProgrammeMetrics
 from api.params import ScopeFilters
 from api.queries.programme import programme_metrics
 
-router = APIRouter(prefix="/metrics", tags=["metrics"], dependencies=[Depends(secretariat)])
+router = APIRouter(prefix="/metrics", tags=["metrics"], dependencies=[Depends(secretariat)], responses=AUTHENTICATED)
 
 
 @router.get("/programme")

@@ -6,12 +6,14 @@ from fastapi import APIRouter, Depends, Query
 
 from api.access import secretariat
 from api.deps import Connection, Today
+from api.models.errors import AUTHENTICATED
 from api.models.oversight import ReviewQueue
 from api.params import ScopeFilters
 from api.queries.oversight import review_queue
 from api.rows import review
 
-router = APIRouter(prefix="/review-queue", tags=["review queue"], dependencies=[Depends(secretariat)])
+router = APIRouter(prefix="/review-queue", tags=["review queue"], dependencies=[Depends(secretariat)],
+                   responses=AUTHENTICATED)
 
 
 @router.get("")
