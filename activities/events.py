@@ -1,5 +1,7 @@
 """Appending a command's events to the certification's stream."""
 
+import asyncpg
+import sqlalchemy.exc
 import structlog
 from pydantic import BaseModel
 from temporalio import activity
@@ -40,6 +42,10 @@ class EventActivities:
         except (ConcurrencyError, DuplicateEventError) as error:
             # Retrying cannot help: the stream moved on without this workflow.
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
+        except (asyncpg.DataError, sqlalchemy.exc.DataError) as error:
+            # Nor here: PostgreSQL refuses the data itself, so the command fails rather than
+            # retrying for ever (commands refuse what is known to be unstorable, domain/text.py).
+            raise ApplicationError(str(error), type="UnstorableEvent", non_retryable=True) from None
         info = activity.info()
         log.info(
             "events appended",

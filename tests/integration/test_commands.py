@@ -2,17 +2,19 @@
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
-from temporalio.testing import WorkflowEnvironment
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.events import AppendEventsInput, AppendEventsOutput, EventActivities
 from activities.notifications import NotificationActivities
 from domain import commands as cmd
+from domain import events as ev
 from domain.actors import SYSTEM
 from domain.audits import AuditType
 from eventstore import EventStore
@@ -152,3 +154,14 @@ async def test_a_command_to_an_ended_or_unknown_certification_is_refused_naming_
     with pytest.raises(CommandRefused) as unknown:
         await lifecycle.client.send("cert-never-applied", cmd.SubmitSelfAssessment(actor=MEMBER, summary="x"))
     assert (unknown.value.rule, unknown.value.message) == ("certification.exists", "no certification cert-never-applied")
+
+
+async def test_an_event_postgresql_cannot_store_fails_its_append_for_good(store: EventStore) -> None:
+    """Were an unstorable event ever decided (commands refuse NUL text), retrying its append
+    could never succeed: the activity says so, rather than the command hanging on retries."""
+    unstorable = ev.SelfAssessmentSubmitted(actor=MEMBER, occurred_at=datetime.now(UTC), summary="all\x00assessed")
+    request = AppendEventsInput(stream_id=f"cert-{uuid.uuid4().hex[:8]}", expected_version=0, command_id="c1",
+                                events=[unstorable])
+    with pytest.raises(ApplicationError) as refused:
+        await ActivityEnvironment().run(EventActivities(store).append_events, request)
+    assert (refused.value.type, refused.value.non_retryable) == ("UnstorableEvent", True)
