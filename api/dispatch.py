@@ -4,10 +4,10 @@ refusals as HTTP answers (403 for an access rule, 409 for any other rule, each n
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.service import RPCError, RPCStatusCode
@@ -91,15 +91,15 @@ class Dispatcher:
         firm = state.audit_firm.firm_id if state.audit_firm else None
         return caller.organisation_id == (state.member_id if caller.organisation_kind == OrganisationKind.MEMBER else firm)
 
-    async def deliver(self, delivery: Delivery) -> JSONResponse:
+    async def deliver(self, delivery: Delivery) -> Response:
         key, user = delivery.idempotency_key, delivery.caller.user_id
         if key is None:
             answer = await self.run(delivery)
-            return JSONResponse(answer.body, answer.status_code)
+            return _response(answer)
         claim = await self._keys.claim(user, key, delivery.fingerprint)
         match claim:
             case Replay(answer):
-                return JSONResponse(answer.body, answer.status_code, headers={REPLAYED_HEADER: "true"})
+                return _response(answer, {REPLAYED_HEADER: "true"})
             case InFlight():
                 raise HTTPException(409, "Idempotency-Key: a request with this key is still running; retry later")
             case Mismatch():
@@ -112,7 +112,7 @@ class Dispatcher:
             await self._keys.release(user, key)
             raise
         await self._keys.complete(user, key, answer)
-        return JSONResponse(answer.body, answer.status_code)
+        return _response(answer)
 
     async def run(self, delivery: Delivery) -> Answer:
         """Sends the command (no Idempotency-Key record): the answer as status and JSON body."""
@@ -132,5 +132,11 @@ class Dispatcher:
         return Answer(delivery.success_status, _json(result))
 
 
-def _json(model: Any) -> Any:
-    return model.model_dump(mode="json")
+def _json(model: BaseModel) -> bytes:
+    # Serialized once, by pydantic-core: the same bytes answer the caller and are kept for
+    # the key's repeats (a command's answer holds the whole state: worth not doing twice).
+    return model.model_dump_json().encode()
+
+
+def _response(answer: Answer, headers: dict[str, str] | None = None) -> Response:
+    return Response(answer.body, answer.status_code, headers=headers, media_type="application/json")

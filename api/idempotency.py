@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,7 +30,11 @@ def request_hash(method: str, path: str, body: bytes) -> bytes:
 @dataclass(frozen=True)
 class Answer:
     status_code: int
-    body: Any
+    body: bytes
+    """JSON, as sent."""
+
+    def data(self) -> Any:
+        return orjson.loads(self.body)
 
 
 @dataclass(frozen=True)

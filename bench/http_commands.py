@@ -28,25 +28,15 @@ if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app  # noqa: E402
-from bench.actors import MEMBER  # noqa: E402
+from bench.actors import MEMBER, bearer  # noqa: E402
 from bench.database import add_database_option, fresh_database, server_url  # noqa: E402
 from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certifications, command_probe, measure  # noqa: E402
 from certflow.binaries import installed  # noqa: E402
 from certflow.logs import configure_logging  # noqa: E402
-from identity.directory import Directory, NewUser  # noqa: E402
-from identity.principal import OrganisationKind  # noqa: E402
 from projections.projector import Projector  # noqa: E402
 from tests.api.serving import serving  # noqa: E402
 from worker import build_worker  # noqa: E402
 from workflows.client import CertificationClient  # noqa: E402
-
-
-async def member_token(directory: Directory) -> str:
-    await directory.create_user(NewUser(
-        user_id=MEMBER.user_id, name="Maria", organisation_id=MEMBER.organisation_id,
-        organisation_name="Nordic Aluminium", organisation_kind=OrganisationKind.MEMBER, role=MEMBER.role,
-    ))
-    return (await directory.issue_token(MEMBER.user_id, "bench")).token
 
 
 def http_probe(http: httpx.AsyncClient, certification_ids: Sequence[str], with_key: bool) -> Probe:
@@ -79,9 +69,9 @@ async def run(args: argparse.Namespace, env: WorkflowEnvironment, database_url: 
             certifications = CertificationClient(env.client, TASK_QUEUE, append_as_local_activity=True)
             ids = await accepted_certifications(certifications, args.certifications, "http")
             await Projector(engine).catch_up()  # the caller's reach is then read, not asked of the workflow
-            token = await member_token(Directory(engine))
+            headers = await bearer(engine, MEMBER)
             async with serving(create_app(engine, commands_client=certifications)) as url:
-                async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+                async with httpx.AsyncClient(base_url=url, headers=headers) as http:
                     probes = {
                         "direct": command_probe(certifications, ids),
                         "http": http_probe(http, ids, with_key=False),

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.app import create_app
 from api.queries.overview_cache import counts_cache
 from api.server import serve
+from bench.actors import SECRETARIAT, bearer
 from bench.database import add_database_option, fresh_database, server_url
 from certflow.logs import configure_logging
 from eventstore.database import create_engine
@@ -164,7 +165,8 @@ async def main(args: argparse.Namespace) -> None:
         stop, port = asyncio.Event(), free_port()
         server = asyncio.create_task(serve(create_app(engine), "127.0.0.1", port, stop))
         await asyncio.sleep(0.5)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        headers = await bearer(engine, SECRETARIAT)  # the Secretariat sees every certification
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=headers) as client:
             floor = await time_query(client, "GET /healthz (floor)", "/healthz", args.samples)
             timings = [await time_query(client, label, path, args.samples) for label, path in QUERIES.items()]
             cold = [

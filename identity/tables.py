@@ -1,7 +1,6 @@
 """The identity tables (created by migrations 0004 and 0005)."""
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
-from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -63,7 +62,7 @@ idempotency_keys = Table(
     Column("idempotency_key", Text, primary_key=True),
     Column("request_hash", LargeBinary, nullable=False),
     Column("status_code", Integer),
-    Column("response", JSONB),
+    Column("response", LargeBinary),
     Column("created_at", DateTime(timezone=True)),
     Column("completed_at", DateTime(timezone=True)),
 )

@@ -132,9 +132,9 @@ async def give(
         return await render(Outcome(problems=(str(error.detail),), step=step, entered=entered), 422)
     answer = await dispatcher.run(Delivery(caller, certification_id, command, None, b"", 200))
     if answer.status_code != 200:
-        refusal = Problem.model_validate(answer.body)
+        refusal = Problem.model_validate_json(answer.body)
         return await render(Outcome(refusal=refusal, step=step, entered=entered), answer.status_code)
-    return RedirectResponse(back.include_query_params(done=step, version=answer.body["version"]), 303)
+    return RedirectResponse(back.include_query_params(done=step, version=answer.data()["version"]), 303)
 
 
 async def outcome_shown(conn: AsyncConnection, certification_id: str, done: str | None, version: int | None) -> Outcome:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, cast, get_args
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from api.access import Caller
@@ -71,7 +71,7 @@ async def delivery_of(
 async def apply(
     request: Request, body: ApplicationBody, caller: Caller, dispatcher: Dispatch, directory: Directory_,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """A member applies for its own organisation; the Secretariat may apply on a member's
     behalf by naming `member_id`. The certification id is new (the same one again for a
     repeated Idempotency-Key)."""
@@ -104,7 +104,7 @@ async def _applicant(caller: Principal, member_id: str | None, directory: Direct
 async def assign_audit_firm(
     request: Request, certification_id: CertificationId, body: AssignAuditFirmBody, caller: Caller,
     dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Engages an audit firm from the directory, with the accreditations it holds there."""
     await dispatcher.require_reach(caller, certification_id)
     firm = await directory.audit_firm(body.firm_id)
@@ -121,7 +121,7 @@ PlanAuditBody = body_of(cmd.PlanAudit)
 async def plan_audit(
     request: Request, certification_id: CertificationId, body: PlanAuditBody, caller: Caller,  # type: ignore[valid-type]
     dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Plans an audit led by one of the firm's registered auditors whose training holds until
     the audit ends (the directory's record; the workflow checks the dates and the lifecycle)."""
     await dispatcher.require_reach(caller, certification_id)
@@ -138,7 +138,7 @@ def _command_route(kind: type[BaseModel]) -> None:
     async def endpoint(
         request: Request, certification_id: CertificationId, body: body_model, caller: Caller,  # type: ignore[valid-type]
         dispatcher: Dispatch, idempotency_key: IdempotencyKey = None,
-    ) -> JSONResponse:
+    ) -> Response:
         await dispatcher.require_reach(caller, certification_id)
         command = command_of(kind, caller, body.model_dump())
         return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))

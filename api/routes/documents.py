@@ -67,7 +67,7 @@ async def attach_document(
     request: Request, certification_id: CertificationId, audit_id: AuditId, caller: Caller, dispatcher: Dispatch,
     options: AppOptions, kind: Annotated[DocumentKind, Form()], file: UploadFile,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Upload a PDF as an audit's report or public summary. The assigned firm's auditors
     attach; the file is checked (a PDF, at most the size limit) and stored under its SHA-256,
     and the certification records `DocumentAttached` naming that digest."""

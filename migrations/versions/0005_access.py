@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("idempotency_key", sa.Text, primary_key=True),
         sa.Column("request_hash", sa.LargeBinary, nullable=False),
         sa.Column("status_code", sa.Integer),
-        sa.Column("response", sa.dialects.postgresql.JSONB),
+        sa.Column("response", sa.LargeBinary),  # the JSON answer's bytes, as sent
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("completed_at", sa.DateTime(timezone=True)),
     )

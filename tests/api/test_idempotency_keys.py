@@ -24,8 +24,8 @@ async def test_a_key_is_held_by_one_request_then_answers_every_repeat(engine: As
     assert await keys.claim(user, key, b"request") == Claimed()
     assert await keys.claim(user, key, b"request") == InFlight()
     assert await keys.claim(user, key, b"another request") == Mismatch()
-    await keys.complete(user, key, Answer(409, {"detail": "no", "rule": "r"}))
-    assert await keys.claim(user, key, b"request") == Replay(Answer(409, {"detail": "no", "rule": "r"}))
+    await keys.complete(user, key, Answer(409, b'{"detail": "no", "rule": "r"}'))
+    assert await keys.claim(user, key, b"request") == Replay(Answer(409, b'{"detail": "no", "rule": "r"}'))
 
 
 async def test_a_claim_its_process_abandoned_is_taken_over_after_a_while(engine: AsyncEngine, people: People) -> None:
@@ -43,7 +43,7 @@ async def test_a_released_key_can_be_claimed_again_and_old_records_go(engine: As
     assert await keys.claim(user, key, b"request") == Claimed()
 
     await keys.claim(user, old, b"old request")
-    await keys.complete(user, old, Answer(200, {}))
+    await keys.complete(user, old, Answer(200, b"{}"))
     await _age(engine, old, RETENTION * 2)
     await keys.claim(user, f"k-{uuid.uuid4()}", b"a new request")
     async with engine.connect() as conn:
