@@ -25,7 +25,6 @@ from domain.scope import Activity, Facility, StandardRef
 from domain.state import CertificationState
 from eventstore import EventStore, NewEvent
 from workflows.client import CertificationClient
-from workflows.messages import CommandOutcome
 
 EPOCH = date(2040, 1, 2)
 """Every scenario starts on this day, so the dates it asserts are exact."""

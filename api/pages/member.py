@@ -14,7 +14,7 @@ from api.deps import Connection, Today
 from api.models.certifications import TimelineEntry
 from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, type_of
 from api.pages.templating import links, templates
-from api.pages.within_reach import certification_within_reach
+from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries import certifications as q
 from api.queries.nonconformities import open_nonconformities

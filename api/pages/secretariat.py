@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.access import secretariat
+from api.access import SecretariatCaller, secretariat
 from api.charts import bar_chart
 from api.deps import Connection, Today
 from api.pages.templating import links, templates, words
@@ -15,7 +15,8 @@ from api.queries import overview
 from api.queries.overview_cache import counts_cache
 from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
-from api.rows import deadline, detail, review, summary
+from api.rows import deadline, review, summary
+from api.within_reach import certification_within_reach
 
 router = APIRouter(
     tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(secretariat)]
@@ -119,19 +120,11 @@ async def certifications_page(
 
 
 @router.get("/certifications/{certification_id}")
-async def certification_page(request: Request, conn: Connection, today: Today, certification_id: str) -> HTMLResponse:
+async def certification_page(
+    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: str
+) -> HTMLResponse:
     """One certification: scope, certificate, deadlines, audits, NCs and its timeline."""
-    row = await q.one(conn, certification_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"There is no certification {certification_id}.")
-    certification = detail(
-        row,
-        today,
-        await q.deadlines_of(conn, certification_id),
-        await q.audits_of(conn, certification_id),
-        await q.nonconformities_of(conn, certification_id),
-        await q.timeline_of(conn, certification_id),
-    )
+    certification = await certification_within_reach(conn, caller, certification_id, today)
     return templates.TemplateResponse(request, "certification.html", {"c": certification})
 
 

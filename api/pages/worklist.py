@@ -17,7 +17,7 @@ from api.deps import Connection, Today
 from api.pages.audit_steps import STEP_FORMS, next_step
 from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, type_of
 from api.pages.templating import links, templates, words
-from api.pages.within_reach import certification_within_reach
+from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits

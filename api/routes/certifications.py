@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,8 +15,9 @@ from api.models.errors import AUTHENTICATED, ERRORS
 from api.params import CertificationQuery
 from api.queries import certifications as q
 from api.routes.commands import CertificationId
-from api.rows import detail, summary
+from api.rows import summary
 from api.visibility import visible_to
+from api.within_reach import certification_within_reach
 from identity.principal import Principal
 
 router = APIRouter(prefix="/certifications", tags=["certifications"], responses=AUTHENTICATED)
@@ -60,14 +61,4 @@ async def get_certification(
     conn: Connection, caller: Caller, today: Today, certification_id: CertificationId
 ) -> CertificationDetail:
     """One certification with its open deadlines, audits, non-conformities and timeline."""
-    row = await q.one(conn, certification_id, visible_to(caller))
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"no certification {certification_id}")
-    return detail(
-        row,
-        today,
-        await q.deadlines_of(conn, certification_id),
-        await q.audits_of(conn, certification_id),
-        await q.nonconformities_of(conn, certification_id),
-        await q.timeline_of(conn, certification_id),
-    )
+    return await certification_within_reach(conn, caller, certification_id, today)

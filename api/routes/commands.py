@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from api.access import Caller
 from api.dispatch import Delivery, Dispatcher, keyed_id
 from api.idempotency import request_hash
-from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, Problem, body_of
+from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
 from api.lead_auditor import check_lead_auditor
 from api.models.errors import ERRORS
 from domain import commands as cmd

@@ -8,7 +8,6 @@ from datetime import date
 from domain import commands as cmd
 from domain.audits import AuditType
 from tests.api.journey import Journey
-from tests.people import People
 from tests.scenario import AUDITOR, EPOCH, MEMBER, OTHER_MEMBER, SECRETARIAT, findings
 
 

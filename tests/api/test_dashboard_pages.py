@@ -29,7 +29,7 @@ async def test_each_page_renders_with_its_own_title(
 async def test_an_unknown_certification_page_is_a_404_page(http: httpx.AsyncClient) -> None:
     response = await http.get("/certifications/nobody")
     assert response.status_code == 404
-    assert "<title>Not found" in response.text and "There is no certification nobody." in response.text
+    assert "<title>Not found" in response.text and "no certification nobody" in response.text
 
 
 async def test_a_bad_filter_on_a_page_names_the_field_on_a_page(http: httpx.AsyncClient) -> None:

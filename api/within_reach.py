@@ -1,5 +1,6 @@
-"""One certification in full, as a member's or an audit firm's page reads it: only within the
-caller's reach; outside it, 404, as if it did not exist (as the API answers)."""
+"""One certification in full (deadlines, audits, NCs, timeline) as a caller reads it: only
+within the caller's reach; outside it, 404, as if it did not exist. The API's detail, the
+Secretariat's certification page and the members' and firms' pages all read it so."""
 
 from datetime import date
 
@@ -18,7 +19,7 @@ async def certification_within_reach(
 ) -> CertificationDetail:
     row = await q.one(conn, certification_id, visible_to(caller))
     if row is None:
-        raise HTTPException(status_code=404, detail=f"There is no certification {certification_id}.")
+        raise HTTPException(status_code=404, detail=f"no certification {certification_id}")
     return detail(
         row,
         today,
