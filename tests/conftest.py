@@ -1,16 +1,13 @@
 """Shared fixtures: a database of this run's own (DATABASE_URL's server, else an embedded
 one), the Temporal time-skipping test server, a worker per test on its own task queue."""
 
-import asyncio
 import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -21,21 +18,11 @@ from certflow.settings import Settings
 from eventstore import EventStore
 from eventstore.database import create_engine
 from eventstore.embedded import start_embedded
-from migrations import upgrade
+from tests.databases import own_database
 from tests.people import People, register
 from tests.scenario import Lifecycle, Story
 from worker import build_worker
 from workflows.client import CertificationClient
-
-
-async def _as_admin(server_url: str, statement: str) -> None:
-    """Runs one statement on the server's maintenance database."""
-    url = make_url(server_url).set(drivername="postgresql", database="postgres")
-    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -56,12 +43,8 @@ def server_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def database_url(server_url: str) -> AsyncIterator[str]:
     """A fresh, migrated database for this test run only, dropped at the end."""
-    name = f"certflow_test_{uuid.uuid4().hex[:12]}"
-    await _as_admin(server_url, f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    await asyncio.to_thread(upgrade, url)
-    yield url
-    await _as_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async with own_database(server_url, "certflow_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

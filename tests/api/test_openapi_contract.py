@@ -8,7 +8,6 @@ time-skipping Temporal server of this module's own: generated applications start
 certifications, which must not turn up in other tests' counts. Schemathesis calls from
 synchronous test code, so the service runs in an event loop of its own, in a thread."""
 
-import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,7 +15,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import schemathesis
@@ -28,7 +26,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -43,10 +40,10 @@ from domain.audits import AuditType
 from domain.documents import DocumentKind
 from eventstore import EventStore
 from eventstore.database import create_engine
-from migrations import upgrade
 from projections.projector import Projector
 from tests.api.factories import TODAY, Programme, days
 from tests.api.serving import serving
+from tests.databases import own_database
 from tests.people import People, register
 from tests.scenario import AUDITOR, EPOCH, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, Lifecycle, findings, pdf
 from worker import build_worker
@@ -73,27 +70,6 @@ class Deployment:
 
     url: str
     people: People
-
-
-async def _as_admin(server_url: str, statement: str) -> None:
-    url = make_url(server_url).set(drivername="postgresql", database="postgres")
-    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@asynccontextmanager
-async def _own_database(server_url: str) -> AsyncIterator[str]:
-    name = f"certflow_contract_{uuid.uuid4().hex[:12]}"
-    await _as_admin(server_url, f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await _as_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _certified_with_documents(lifecycle: Lifecycle, engine: AsyncEngine) -> None:
@@ -129,7 +105,7 @@ async def _scripted(engine: AsyncEngine) -> None:
 
 @asynccontextmanager
 async def _deployed(server_url: str) -> AsyncIterator[Deployment]:
-    async with _own_database(server_url) as database_url:
+    async with own_database(server_url, "certflow_contract") as database_url:
         engine = create_engine(database_url)
         environment = await WorkflowEnvironment.start_time_skipping(
             data_converter=pydantic_data_converter, test_server_existing_path=installed("temporal-test-server")

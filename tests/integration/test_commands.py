@@ -18,7 +18,7 @@ from domain import events as ev
 from domain.actors import SYSTEM
 from domain.audits import AuditType
 from eventstore import EventStore
-from tests.scenario import AUDITOR, EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle, findings
+from tests.scenario import EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle, findings
 from worker import WORKFLOW_RUNNER
 from workflows.certification import CertificationWorkflow
 from workflows.client import CertificationClient, CommandRefused

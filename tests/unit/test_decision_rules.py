@@ -4,12 +4,11 @@ from datetime import date
 
 import pytest
 
-from domain import commands as cmd
 from domain.audits import AuditType, Finding, FindingKind
 from domain.certificates import CertificateKind, CertificateStatus
 from domain.errors import RuleViolation
 from domain.state import Phase
-from tests.scenario import AUDITOR, EPOCH, ROLLING_MILL, SECRETARIAT, SMELTER, Story, findings
+from tests.scenario import EPOCH, ROLLING_MILL, SMELTER, Story, findings
 
 # The initial audit: on site 2040-01-02..04, report accepted 2040-01-11.
 DECIDED = date(2040, 1, 11)
