@@ -35,6 +35,7 @@ DONE = {
     "record-findings": "Findings recorded.",
     "submit-report": "Report submitted to the Secretariat.",
     "close-nc": "Non-conformity closed.",
+    "attach-document": "Document attached.",
     "submit-self-assessment": "Self-assessment submitted.",
     "submit-cap": "Corrective action plan submitted.",
 }

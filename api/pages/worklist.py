@@ -1,6 +1,6 @@
 """An audit firm's pages: the worklist of the audits assigned to it, and one certification's
 audit with a form for each step the firm's auditors give (plan, start, record findings,
-submit the report, close a non-conformity)."""
+submit the report, attach its documents, close a non-conformity)."""
 
 from datetime import date
 from functools import partial
@@ -10,24 +10,27 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from api.access import AuditFirmCaller, audit_firm
-from api.deps import Connection, Today
+from api.deps import AppOptions, Connection, Today
 from api.pages.audit_steps import STEP_FORMS, next_step
 from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, type_of
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
+from api.queries.documents import documents_of
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits
 from api.routes.commands import CertificationId, Directory_, Dispatch
 from api.lead_auditor import check_lead_auditor
 from api.rows import deadline
+from api.uploads import attachment_fields, refused_uploader, store_upload
 from api.visibility import visible_to
 from domain import commands as cmd
 from domain.actors import Role
 from domain.audits import AuditType, FindingKind
+from domain.documents import DocumentKind
 from identity.directory import Directory
 from identity.principal import Principal
 
@@ -85,6 +88,8 @@ async def _audit_page(
         "audit_types": [(str(t), words(t)) for t in AuditType],
         "finding_kinds": list(FindingKind),
         "finding_rows": range(FINDING_ROWS),
+        "documents": await documents_of(conn, certification_id, visible_to(caller)) or [],
+        "document_kinds": [(str(k), words(k)) for k in DocumentKind],
     }
     return templates.TemplateResponse(request, "audit.html", context, status_code=status)
 
@@ -113,6 +118,31 @@ def _vet(kind: type[BaseModel], caller: Principal, directory: Directory) -> Vet 
     if kind is not cmd.PlanAudit or caller.role != Role.AUDITOR:
         return None
     return partial(check_lead_auditor, directory, caller.organisation_id)
+
+
+@router.post("/{certification_id}/attach-document", name="attach_document_form")
+async def attach_document_form(
+    request: Request, conn: Connection, today: Today, caller: AuditFirmCaller, form: PostedForm,
+    dispatcher: Dispatch, options: AppOptions, certification_id: CertificationId,
+) -> Response:
+    """An audit's report or public summary, uploaded from its form; back to the page."""
+    async def again(outcome: Outcome, status: int) -> Response:
+        return await _audit_page(request, conn, today, caller, certification_id, outcome, status)
+
+    await dispatcher.require_reach(caller, certification_id)
+    step = type_of(cmd.AttachDocument)
+    if (refusal := refused_uploader(caller)) is not None:
+        return await again(Outcome(refusal=refusal, step=step), 403)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await again(Outcome(problems=("file: choose a PDF file",), step=step), 422)
+    try:
+        stored = await store_upload(request, upload, options.max_document_bytes)
+    except HTTPException as error:
+        return await again(Outcome(problems=(str(error.detail),), step=step), error.status_code)
+    fields = attachment_fields(str(form.get("audit_id", "")), str(form.get("kind", "")), stored, upload.filename)
+    back = request.url_for("audit_page", certification_id=certification_id)
+    return await give(dispatcher, caller, certification_id, cmd.AttachDocument, fields, form, back, again)
 
 
 @router.post("/{certification_id}/{step}", name="audit_step")

@@ -18,11 +18,10 @@ from api.queries import documents as q
 from api.dispatch import Delivery
 from api.idempotency import request_hash
 from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
+from api.uploads import attachment_fields, refused_uploader, store_upload
 from api.visibility import visible_to
-from documents.pdf import DocumentRejected, check_pdf
 from documents.store import DocumentStore
 from domain import commands as cmd
-from domain.actors import Role
 from domain.documents import DocumentKind
 
 router = APIRouter(tags=["documents"])
@@ -31,31 +30,16 @@ public_router = APIRouter(prefix="/register", tags=["public register"])
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the document's SHA-256, lowercase hex")]
 AuditId = Annotated[str, Path(min_length=1, max_length=200)]
 _MULTIPART_OVERHEAD = 64 * 1024
-_READ_CHUNK = 1024 * 1024
 
 
 def _store(request: Request) -> DocumentStore:
     return DocumentStore(request.app.state.engine)
 
 
-async def _read_within(upload: UploadFile, limit: int) -> bytes:
-    """The upload's bytes, reading no more than one byte past the limit."""
-    content = bytearray()
-    while chunk := await upload.read(min(_READ_CHUNK, limit + 1 - len(content))):
-        content += chunk
-        if len(content) > limit:
-            break
-    return bytes(content)
-
-
 def attachment(filename: str) -> str:
     """A Content-Disposition any browser reads: an ASCII name, and the real one per RFC 6266."""
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def _rejected(error: DocumentRejected, status: int = 422) -> HTTPException:
-    return HTTPException(status, str(error))
 
 
 @router.post(
@@ -72,23 +56,13 @@ async def attach_document(
     attach; the file is checked (a PDF, at most the size limit) and stored under its SHA-256,
     and the certification records `DocumentAttached` naming that digest."""
     await dispatcher.require_reach(caller, certification_id)
-    if caller.role != Role.AUDITOR:
-        # Before the upload is stored: the domain would refuse the command, leaving the bytes behind.
-        return JSONResponse(Problem(detail=f"a {caller.role} may not attach an audit document (only: auditor)",
-                                    rule="access.role").model_dump(), 403)
+    if (refusal := refused_uploader(caller)) is not None:
+        return JSONResponse(refusal.model_dump(), 403)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > options.max_document_bytes + _MULTIPART_OVERHEAD:
         raise HTTPException(413, f"file: over the limit of {options.max_document_bytes:,} bytes")
-    content = await _read_within(file, options.max_document_bytes)
-    try:
-        check_pdf(content, options.max_document_bytes)
-    except DocumentRejected as error:
-        raise _rejected(error, 413 if len(content) > options.max_document_bytes else 422) from None
-    stored = await _store(request).put(content)
-    command = command_of(cmd.AttachDocument, caller, {
-        "audit_id": audit_id, "kind": kind, "sha256": stored.sha256, "filename": file.filename or "document.pdf",
-        "size_bytes": stored.size_bytes, "media_type": stored.media_type,
-    })
+    stored = await store_upload(request, file, options.max_document_bytes)
+    command = command_of(cmd.AttachDocument, caller, attachment_fields(audit_id, kind, stored, file.filename))
     # The multipart body is consumed by now; the request is its path, kind and content's digest.
     fingerprint = request_hash(request.method, request.url.path, f"{kind}\n{stored.sha256}".encode())
     answer = await dispatcher.deliver(Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201))

@@ -22,7 +22,7 @@ from tests.api.factories import Programme, days
 from tests.api.journey import Journey
 from tests.api.projected import projected
 from tests.people import AUDITOR_VIEWER, People
-from tests.scenario import AUDITOR, EPOCH, MEMBER, days_after, findings
+from tests.scenario import AUDITOR, EPOCH, MEMBER, days_after, findings, pdf
 
 
 async def a_tab(browser: Browser, url: str, people: People, actor: Actor = AUDITOR) -> Page:
@@ -203,4 +203,34 @@ async def test_an_auditing_firms_viewer_reads_the_audit_without_its_forms(
     await expect(page.get_by_role("heading", name="Fjord Casting")).to_be_visible()
     await expect(page.get_by_text("You read along")).to_be_visible()
     await expect(page.get_by_role("form", name="Plan an audit")).to_have_count(0)
+    await page.context.close()
+
+
+async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_upload_form(
+    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector,
+    engine: AsyncEngine, tmp_path: Path,
+) -> None:
+    await journey.admit()
+    await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
+    await projected(engine, journey)
+    report, not_a_pdf = tmp_path / "A1 report.pdf", tmp_path / "notes.pdf"
+    report.write_bytes(pdf("the full report"))
+    not_a_pdf.write_bytes(b"just text, named .pdf")
+    page = await a_tab(browser, service_url, people)
+    await page.goto(f"{service_url}/worklist/{journey.certification_id}")
+
+    upload = page.get_by_role("form", name="Documents")
+    await upload.get_by_label("PDF file").set_input_files(str(not_a_pdf))
+    await upload.get_by_role("button", name="Attach document").click()
+    await expect(page.get_by_role("alert")).to_contain_text("file: is not a PDF file")
+
+    upload = page.get_by_role("form", name="Documents")
+    await upload.get_by_label("Document").select_option("audit-report")
+    await upload.get_by_label("PDF file").set_input_files(str(report))
+    await upload.get_by_role("button", name="Attach document").click()
+    await outcome(page, "Document attached.")
+    await expect(page.get_by_role("link", name="A1 report.pdf")).to_be_visible()
+
+    attached = [e for e in await journey.stored() if isinstance(e, ev.DocumentAttached)]
+    assert [(e.kind, e.filename, e.actor.user_id) for e in attached] == [("audit-report", "A1 report.pdf", "arno")]
     await page.context.close()
