@@ -234,3 +234,7 @@ async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_u
     attached = [e for e in await journey.stored() if isinstance(e, ev.DocumentAttached)]
     assert [(e.kind, e.filename, e.actor.user_id) for e in attached] == [("audit-report", "A1 report.pdf", "arno")]
     await page.context.close()
+    members_tab = await a_tab(browser, service_url, people, MEMBER)
+    await members_tab.goto(f"{service_url}/member/{journey.certification_id}")
+    await expect(members_tab.get_by_role("link", name="A1 report.pdf")).to_be_visible()
+    await members_tab.context.close()
