@@ -16,6 +16,7 @@ from projections.tables import (
     audits,
     certifications,
     deadlines,
+    documents,
     material_flows,
     nonconformities,
     timeline,
@@ -174,6 +175,15 @@ class Programme:
             "tonnes_in": Decimal(tonnes_in), "tonnes_out": Decimal(tonnes_out), "reported_at": at(days(-30)),
         } | fields
         await self._insert(material_flows, row)
+
+    async def document(self, certification_id: str, audit_id: str, kind: str, sha256: str, **fields: Any) -> None:
+        """An attached document's row (its bytes belong in the document store)."""
+        row = {
+            "certification_id": certification_id, "audit_id": audit_id, "kind": kind, "sha256": sha256,
+            "filename": f"{audit_id}-{kind}.pdf", "size_bytes": 100, "media_type": "application/pdf",
+            "attached_at": at(days(-10)), "attached_by_user": "arno", "attached_by_organisation": "firm-a",
+        } | fields
+        await self._insert(documents, row)
 
     async def remove(self) -> None:
         async with self.engine.begin() as conn:

@@ -4,11 +4,15 @@ certification is 404, and the Secretariat's own views are 403 to everyone else."
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.app import create_app
+from documents.store import DocumentStore
 
 from domain.actors import Actor
 from tests.api.factories import Programme, days
 from tests.people import AUDITOR_VIEWER, MEMBER_VIEWER, People
-from tests.scenario import AUDITOR, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, VIEWER
+from tests.scenario import AUDITOR, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, VIEWER, pdf
 
 
 async def two_members(programme: Programme) -> tuple[str, str]:
@@ -128,3 +132,28 @@ async def test_a_session_cookie_alone_cannot_send_a_command_without_its_csrf_tok
     # Past the CSRF check: this app under test has no Temporal to send the command to.
     assert from_our_page.status_code == 503
     assert read.status_code == 200
+
+
+async def test_every_read_of_one_certification_is_404_to_another_organisation(
+    anonymous: httpx.AsyncClient, people: People, programme: Programme, engine: AsyncEngine
+) -> None:
+    """Probes every GET route that names a certification, found in the OpenAPI document, so a
+    new route cannot forget the firewall unnoticed."""
+    ours, theirs = await two_members(programme)
+    document = pdf("their report")
+    stored = await DocumentStore(engine).put(document)
+    for certification_id in (ours, theirs):
+        await programme.document(certification_id, "A1", "audit-report", stored.sha256)
+    routes = [
+        path for path, operations in create_app(engine).openapi()["paths"].items()
+        if "get" in operations and path.startswith("/api/v1/certifications/{certification_id}")
+    ]
+    assert len(routes) == 3  # the certification, its documents, one document
+
+    for path in routes:
+        url = path.format(certification_id=theirs, sha256=stored.sha256)
+        for insider in (OTHER_MEMBER, OTHER_AUDITOR, SECRETARIAT):
+            assert (await anonymous.get(url, headers=people.bearer(insider))).status_code == 200, (url, insider.user_id)
+        for outsider in (MEMBER, MEMBER_VIEWER, AUDITOR, AUDITOR_VIEWER):
+            probed = await anonymous.get(url, headers=people.bearer(outsider))
+            assert probed.status_code == 404, (url, outsider.user_id)
