@@ -2,11 +2,11 @@
 token stands for."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,7 +15,7 @@ from domain.actors import Role
 from domain.firms import Accreditation, AuditFirm
 from identity.passwords import MIN_LENGTH, hash_password, password_matches
 from identity.principal import ROLES_OF, OrganisationKind, Principal, principal_of, select_principals
-from identity.tables import accreditations, api_tokens, organisations, users
+from identity.tables import accreditations, api_tokens, organisations, sign_in_failures, users
 from identity.tokens import new_token, token_hash
 
 
@@ -32,6 +32,18 @@ class NewUser(BaseModel):
     """For auditors: until when their training is valid."""
     password: SecretStr | None = Field(default=None, min_length=MIN_LENGTH)
     """For signing in to the pages; without one, the user has API tokens only."""
+
+
+MAX_SIGN_IN_FAILURES = 5
+SIGN_IN_WINDOW = timedelta(minutes=15)
+"""At most this many failed sign-ins per user id in this window; then none until it passes."""
+
+
+class SignInThrottled(Exception):
+    def __init__(self, retry_after: timedelta) -> None:
+        self.minutes = int(retry_after.total_seconds() // 60) + 1
+        super().__init__(f"too many failed sign-ins; try again in {self.minutes} minutes")
+        self.retry_after = retry_after
 
 
 class DirectoryError(Exception):
@@ -126,14 +138,28 @@ class Directory:
         return None if row is None else principal_of(row)
 
     async def sign_in(self, user_id: str, password: str) -> Principal | None:
-        """The user, if the password is theirs; None for an unknown user or a wrong password alike."""
+        """The user, if the password is theirs; None for an unknown user or a wrong password
+        alike. Raises SignInThrottled after too many failures for this user id of late."""
+        now = datetime.now(UTC)
+        failures = select(func.count(), func.min(sign_in_failures.c.failed_at)).where(
+            sign_in_failures.c.user_id == user_id, sign_in_failures.c.failed_at > now - SIGN_IN_WINDOW
+        )
         query = select_principals().add_columns(users.c.password_hash).where(users.c.user_id == user_id)
         async with self._engine.connect() as conn:
+            failed, first_failed_at = (await conn.execute(failures)).one()
             row = (await conn.execute(query)).first()
+        if failed >= MAX_SIGN_IN_FAILURES:
+            raise SignInThrottled(first_failed_at + SIGN_IN_WINDOW - now)
         stored = row.password_hash if row is not None else None
         # Hash even for an unknown user, so the answer's timing does not tell who exists.
         matches = password_matches(password, stored or _UNUSABLE)
-        return principal_of(row) if row is not None and stored is not None and matches else None
+        signed_in = row is not None and stored is not None and matches
+        async with self._engine.begin() as conn:
+            if signed_in:
+                await conn.execute(delete(sign_in_failures).where(sign_in_failures.c.user_id == user_id))
+            else:
+                await conn.execute(sign_in_failures.insert().values(user_id=user_id, failed_at=now))
+        return principal_of(row) if signed_in else None
 
     async def organisation(self, organisation_id: str) -> Organisation | None:
         query = select(organisations.c.organisation_id, organisations.c.name, organisations.c.kind).where(

@@ -1,4 +1,4 @@
-"""The identity tables (created by migrations 0004 and 0005)."""
+"""The identity tables (created by migrations 0004, 0005 and 0007)."""
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
 
@@ -65,4 +65,11 @@ idempotency_keys = Table(
     Column("response", LargeBinary),
     Column("created_at", DateTime(timezone=True)),
     Column("completed_at", DateTime(timezone=True)),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("user_id", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
 )

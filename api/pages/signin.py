@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.access import SESSION_COOKIE, current_session, require_csrf
 from api.pages.navigation import HOMES
 from api.pages.templating import templates
-from identity.directory import Directory
+from identity.directory import Directory, SignInThrottled
 from identity.principal import Principal
 from identity.sessions import LIFETIME, Sessions
 
@@ -61,7 +61,12 @@ async def sign_in(
     expected = request.cookies.get(SIGN_IN_CSRF_COOKIE)
     if expected is None or not secrets.compare_digest(expected, csrf_token):
         return _form(request, next, "The form had expired; please sign in again.", 403)
-    principal = await cast(Directory, request.app.state.directory).sign_in(user_id.strip(), password)
+    try:
+        principal = await cast(Directory, request.app.state.directory).sign_in(user_id.strip(), password)
+    except SignInThrottled as throttled:
+        page = _form(request, next, f"Too many failed sign-ins; try again in {throttled.minutes} minutes.", 429)
+        page.headers["Retry-After"] = str(int(throttled.retry_after.total_seconds()) + 1)
+        return page
     if principal is None:
         return _form(request, next, "Unknown user or wrong password.", 401)
     session = await cast(Sessions, request.app.state.sessions).open(principal)

@@ -2,6 +2,8 @@
 certifications, an audit firm only those assigned to it, the Secretariat all; outside that a
 certification is 404, and the Secretariat's own views are 403 to everyone else."""
 
+import uuid
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -157,3 +159,19 @@ async def test_every_read_of_one_certification_is_404_to_another_organisation(
         for outsider in (MEMBER, MEMBER_VIEWER, AUDITOR, AUDITOR_VIEWER):
             probed = await anonymous.get(url, headers=people.bearer(outsider))
             assert probed.status_code == 404, (url, outsider.user_id)
+
+
+async def test_sign_in_is_refused_with_429_after_five_failures_for_a_user_id(anonymous: httpx.AsyncClient) -> None:
+    user_id = f"guessed-{uuid.uuid4().hex[:8]}"
+    answers = []
+    for _ in range(6):
+        form = await anonymous.get("/login")
+        token = form.cookies["certflow_sign_in"]
+        answers.append(await anonymous.post(
+            "/login", data={"user_id": user_id, "password": "guess", "csrf_token": token, "next": ""}
+        ))
+    anonymous.cookies.clear()
+
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+    assert "Too many failed sign-ins; try again in 15 minutes." in answers[-1].text
+    assert 840 < int(answers[-1].headers["Retry-After"]) <= 901

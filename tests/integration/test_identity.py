@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from certflow.cli import app
 from domain.actors import Actor, Role
 from domain.firms import Accreditation
-from identity.directory import Directory, DirectoryError, NewUser
+from identity.directory import Directory, DirectoryError, NewUser, SignInThrottled
 from identity.principal import OrganisationKind
 from identity.sessions import Sessions
 from identity.tables import api_tokens, users
@@ -153,3 +153,20 @@ def test_the_cli_asks_for_a_password_and_records_accreditations(database_url: st
     not_a_firm = runner.invoke(app, ["firms", "accredit", "nobody", "--standard", "ASI-PS", "--from", "2030-01-01",
                                      "--until", "2031-01-01"], env=env)
     assert not_a_firm.exit_code == 2 and "error: firm_id: no audit firm nobody" in not_a_firm.output
+
+
+async def test_after_five_failed_sign_ins_even_the_right_password_waits_a_quarter_hour(engine: AsyncEngine) -> None:
+    directory = Directory(engine)
+    user = a_member().model_copy(update={"password": SecretStr("s3cret-enough")})
+    await directory.create_user(user)
+    assert await directory.sign_in(user.user_id, "wrong") is None
+    assert await directory.sign_in(user.user_id, "s3cret-enough") is not None  # a success forgets failures
+    for _ in range(5):
+        assert await directory.sign_in(user.user_id, "wrong") is None
+
+    with pytest.raises(SignInThrottled, match="try again in 15 minutes") as throttled:
+        await directory.sign_in(user.user_id, "s3cret-enough")
+    assert timedelta(minutes=14) < throttled.value.retry_after <= timedelta(minutes=15)
+    with pytest.raises(SignInThrottled):
+        for _ in range(6):
+            await directory.sign_in("nobody-" + user.user_id, "guess")
