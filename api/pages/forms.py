@@ -36,6 +36,13 @@ DONE = {
     "submit-report": "Report submitted to the Secretariat.",
     "close-nc": "Non-conformity closed.",
     "attach-document": "Document attached.",
+    "accept-application": "Application accepted.",
+    "reject-application": "Application rejected.",
+    "accept-report": "Report accepted; the decision is recorded.",
+    "return-report": "Report returned to the audit firm.",
+    "suspend": "Certificate suspended.",
+    "reinstate": "Certificate reinstated.",
+    "withdraw": "Certificate withdrawn.",
     "submit-self-assessment": "Self-assessment submitted.",
     "submit-cap": "Corrective action plan submitted.",
 }

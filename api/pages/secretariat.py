@@ -1,9 +1,12 @@
 """The Secretariat's dashboard: overview, certifications, one certification, programme."""
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.access import SecretariatCaller, secretariat
 from api.charts import bar_chart
@@ -16,7 +19,13 @@ from api.queries.overview_cache import counts_cache
 from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
 from api.rows import deadline, review, summary
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, type_of
+from api.queries.documents import documents_of
+from api.routes.commands import CertificationId, Dispatch
 from api.within_reach import certification_within_reach
+from domain import commands as cmd
+from domain.actors import Role
+from identity.principal import Principal
 
 router = APIRouter(
     tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(secretariat)]
@@ -119,13 +128,55 @@ async def certifications_page(
     return templates.TemplateResponse(request, "certifications.html", context)
 
 
+DECISIONS: dict[str, type[BaseModel]] = {
+    type_of(kind): kind
+    for kind in (cmd.AcceptApplication, cmd.RejectApplication, cmd.AcceptReport, cmd.ReturnReport,
+                 cmd.Suspend, cmd.Reinstate, cmd.Withdraw)
+}
+
+
+async def _certification_page(
+    request: Request, conn: AsyncConnection, today: date, caller: Principal, certification_id: str,
+    outcome: Outcome, status: int = 200,
+) -> HTMLResponse:
+    certification = await certification_within_reach(conn, caller, certification_id, today)
+    context = {
+        "c": certification,
+        "o": outcome,
+        # The Secretariat's viewers read along; its secretariat users decide.
+        "may_decide": caller.role == Role.SECRETARIAT,
+        "documents": await documents_of(conn, certification_id, []) or [],
+    }
+    return templates.TemplateResponse(request, "certification.html", context, status_code=status)
+
+
 @router.get("/certifications/{certification_id}")
 async def certification_page(
-    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: str
+    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: str,
+    done: str | None = None, version: int | None = None,
 ) -> HTMLResponse:
-    """One certification: scope, certificate, deadlines, audits, NCs and its timeline."""
-    certification = await certification_within_reach(conn, caller, certification_id, today)
-    return templates.TemplateResponse(request, "certification.html", {"c": certification})
+    """One certification: scope, certificate, deadlines, audits, NCs and its timeline, with
+    the decisions its state awaits."""
+    outcome = await outcome_shown(conn, certification_id, done, version)
+    return await _certification_page(request, conn, today, caller, certification_id, outcome)
+
+
+@router.post("/certifications/{certification_id}/{decision}", name="secretariat_decision")
+async def secretariat_decision(
+    request: Request, conn: Connection, today: Today, caller: SecretariatCaller, form: PostedForm,
+    dispatcher: Dispatch, certification_id: CertificationId, decision: str,
+) -> Response:
+    """A decision from its form (accept or reject an application, accept or return a report,
+    suspend, reinstate, withdraw); back to the certification's page."""
+    kind = DECISIONS.get(decision)
+    if kind is None:
+        raise HTTPException(404, f"there is no decision {decision}")
+
+    async def again(outcome: Outcome, status: int) -> Response:
+        return await _certification_page(request, conn, today, caller, certification_id, outcome, status)
+
+    back = request.url_for("certification_page", certification_id=certification_id)
+    return await give(dispatcher, caller, certification_id, kind, fields_for(kind, form), form, back, again)
 
 
 @router.get("/programme")

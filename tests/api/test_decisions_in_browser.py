@@ -1,0 +1,56 @@
+"""The Secretariat decides from a certification's page in headless Chromium: a report
+returned without a reason sends nothing, a report accepted grants the certificate, a
+suspension is recorded with its reason; the Secretariat's viewers see no decision forms."""
+
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.actors import Actor
+from domain.audits import AuditType
+from projections.projector import Projector
+from tests.api.conftest import signed_in
+from tests.api.journey import Journey
+from tests.api.projected import projected
+from tests.people import People
+from tests.scenario import EPOCH, SECRETARIAT, VIEWER, findings
+
+
+async def a_tab(browser: Browser, url: str, people: People, actor: Actor = SECRETARIAT) -> Page:
+    return await (await signed_in(browser, url, people, actor)).new_page()
+
+
+async def test_the_secretariat_accepts_a_report_and_suspends_the_certificate_from_its_page(
+    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+) -> None:
+    await journey.admit()
+    await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
+    await projected(engine, journey)
+    page = await a_tab(browser, service_url, people)
+    await page.goto(f"{service_url}/certifications/{journey.certification_id}")
+
+    await expect(page.get_by_role("form", name="Accept the application")).to_have_count(0)
+    give_back = page.get_by_role("form", name="Return the report")
+    await give_back.get_by_label("What the firm must correct").fill("   ")
+    await give_back.get_by_role("button", name="Return report").click()
+    await expect(page.get_by_role("alert")).to_contain_text("reason")
+
+    await page.get_by_role("form", name="Accept the report").get_by_role("button").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text("Report accepted; the decision is recorded.")
+    await expect(page.locator(".lede")).to_contain_text("active")
+
+    suspend = page.get_by_role("form", name="Suspend the certificate")
+    await suspend.get_by_label("Why it is suspended").fill("Complaint under investigation")
+    await suspend.get_by_role("button", name="Suspend").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text("Certificate suspended.")
+    await expect(page.get_by_role("form", name="Reinstate the certificate")).to_be_visible()
+
+    stored = await journey.stored()
+    suspended = [e for e in stored if e.type == "CertificateSuspended"]
+    assert [(e.actor.user_id, e.reason) for e in suspended] == [(SECRETARIAT.user_id, "Complaint under investigation")]
+    assert "ReportReturned" not in [e.type for e in stored]
+    await page.context.close()
+
+    viewer = await a_tab(browser, service_url, people, VIEWER)
+    await viewer.goto(f"{service_url}/certifications/{journey.certification_id}")
+    await expect(viewer.get_by_role("heading", name="Decisions")).to_have_count(0)
+    await viewer.context.close()
