@@ -152,7 +152,7 @@ async def _certification_page(
 
 @router.get("/certifications/{certification_id}")
 async def certification_page(
-    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: str,
+    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: CertificationId,
     done: str | None = None, version: int | None = None,
 ) -> HTMLResponse:
     """One certification: scope, certificate, deadlines, audits, NCs and its timeline, with
