@@ -44,6 +44,7 @@ DONE = {
     "reinstate": "Certificate reinstated.",
     "withdraw": "Certificate withdrawn.",
     "submit-self-assessment": "Self-assessment submitted.",
+    "apply": "Application submitted: the Secretariat reviews it next.",
     "submit-cap": "Corrective action plan submitted.",
 }
 

@@ -1,30 +1,38 @@
 """A member's pages: its organisation's certifications with their open deadlines and
-non-conformities, and one certification with the forms the member gives (the
-self-assessment, a corrective action plan for each open NC)."""
+non-conformities and the application form, and one certification with the forms the member
+gives (the self-assessment, a corrective action plan for each open NC)."""
 
 from datetime import date, datetime
+from typing import Any
+from uuid import uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.datastructures import FormData
 
 from api.access import MemberCaller, member_organisation
 from api.deps import Connection, Today
 from api.models.certifications import TimelineEntry
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, type_of
-from api.pages.templating import links, templates
+from api.dispatch import Delivery
+from api.models.commands import Problem
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, problems_of, type_of
+from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries import certifications as q
 from api.queries.documents import documents_of
 from api.queries.nonconformities import open_nonconformities
 from api.queries.oversight import deadline_page
-from api.routes.commands import CertificationId, Dispatch
+from api.routes.commands import CertificationId, Dispatch, command_of
 from api.rows import deadline, summary
 from api.visibility import visible_to
 from domain import commands as cmd
 from domain.actors import Role
+from domain.policy import POLICIES
+from domain.scope import Activity
 from domain.state import Phase
 from identity.principal import Principal
 
@@ -38,21 +46,73 @@ STEPS: dict[str, type[BaseModel]] = {
 }
 
 
-@router.get("", name="member_page")
-async def member_page(request: Request, conn: Connection, today: Today, caller: MemberCaller) -> HTMLResponse:
-    """The organisation's certifications, open deadlines (overdue first) and open NCs."""
+APPLICATION_FACILITY_ROWS = 3
+
+
+async def _member_page(
+    request: Request, conn: AsyncConnection, today: date, caller: Principal, outcome: Outcome, status: int = 200
+) -> HTMLResponse:
     visible = visible_to(caller)
     rows, more = await q.page(conn, visible, "entity_name", False, LIST_LIMIT, None)
     deadlines, more_deadlines = await deadline_page(conn, DeadlineQuery(limit=LIST_LIMIT), today, visible)
     context = {
+        "o": outcome,
         "items": [summary(r, today) for r in rows],
         "more": more is not None,
         "deadlines": [deadline(d, today) for d in deadlines],
         "more_deadlines": more_deadlines is not None,
         "nonconformities": await open_nonconformities(conn, visible, LIST_LIMIT),
         "certification_url": links(request, "member_certification_page", "certification_id"),
+        "may_act": caller.role == Role.MEMBER,
+        "standards": [(code, code) for code in sorted(c for policy in POLICIES.values() for c in policy.standards)],
+        "activities": [(str(a), words(a)) for a in Activity],
+        "facility_rows": range(APPLICATION_FACILITY_ROWS),
     }
-    return templates.TemplateResponse(request, "member.html", context)
+    return templates.TemplateResponse(request, "member.html", context, status_code=status)
+
+
+@router.get("", name="member_page")
+async def member_page(request: Request, conn: Connection, today: Today, caller: MemberCaller) -> HTMLResponse:
+    """The organisation's certifications, open deadlines (overdue first) and open NCs, and
+    the application form."""
+    return await _member_page(request, conn, today, caller, Outcome())
+
+
+def _application(form: FormData, caller: Principal) -> dict[str, Any]:
+    """The Apply command's fields from the form: one facility per row with a name."""
+    rows = zip(form.getlist("facility_name"), form.getlist("country"), form.getlist("activity"), strict=False)
+    facilities = [
+        {"facility_id": f"site-{n}", "name": str(name).strip(), "country": str(country).strip().upper(),
+         "activities": [str(activity)]}
+        for n, (name, country, activity) in enumerate(rows, start=1) if str(name).strip()
+    ]
+    return {
+        "member_id": caller.organisation_id, "member_name": caller.organisation_name,
+        "entity_name": form.get("entity_name"),
+        "standard": {"code": form.get("standard_code"), "version": form.get("standard_version")},
+        "facilities": facilities,
+    }
+
+
+@router.post("/apply", name="member_apply")
+async def member_apply(
+    request: Request, conn: Connection, today: Today, caller: MemberCaller, form: PostedForm, dispatcher: Dispatch,
+) -> Response:
+    """An application for the organisation, from the form; on to the new certification's page."""
+    step = type_of(cmd.Apply)
+    entered = {name: [str(v) for v in form.getlist(name)] for name in form if name != "csrf_token"}
+    try:
+        command = command_of(cmd.Apply, caller, _application(form, caller))
+    except RequestValidationError as error:
+        outcome = Outcome(problems=problems_of(error), step=step, entered=entered)
+        return await _member_page(request, conn, today, caller, outcome, 422)
+    certification_id = f"cert-{uuid4()}"
+    answer = await dispatcher.run(Delivery(caller, certification_id, command, None, b"", 201))
+    if answer.status_code != 201:
+        outcome = Outcome(refusal=Problem.model_validate_json(answer.body), step=step, entered=entered)
+        return await _member_page(request, conn, today, caller, outcome, answer.status_code)
+    page = request.url_for("member_certification_page", certification_id=certification_id)
+    return RedirectResponse(page.include_query_params(done=step, version=answer.data()["version"]), 303)
 
 
 def _self_assessed_at(timeline: list[TimelineEntry]) -> datetime | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
 from domain import events as ev
@@ -20,6 +21,7 @@ from tests.api.journey import Journey
 from tests.api.projected import projected
 from tests.people import MEMBER_VIEWER, People
 from tests.scenario import EPOCH, FIRM, MEMBER, OTHER_MEMBER, SECRETARIAT, findings
+from workflows.client import CertificationClient
 
 
 async def a_tab(browser: Browser, url: str, people: People, actor: Actor = MEMBER) -> Page:
@@ -135,4 +137,31 @@ async def test_a_members_viewer_reads_its_certification_without_the_forms(
 
     await expect(page.get_by_role("heading", name="NC 4.2: major")).to_be_visible()
     await expect(page.get_by_role("button", name="Submit corrective action plan")).to_have_count(0)
+    await page.context.close()
+
+
+async def test_a_member_applies_through_the_form_and_lands_on_its_new_certification(
+    service_url: str, browser: Browser, people: People, projector: Projector, env: WorkflowEnvironment
+) -> None:
+    page = await (await signed_in(browser, service_url, people, MEMBER)).new_page()
+    await page.goto(f"{service_url}/member")
+    form = page.get_by_role("form", name="Apply for certification")
+    await form.get_by_label("Entity to certify").fill("Nordic Casthouse")
+    await form.get_by_label("Standard", exact=True).select_option("ASI-CoC")
+    await form.get_by_label("Facility name, row 1").fill("Casthouse")
+    await form.get_by_label("Country, row 1").fill("N1")
+    await form.get_by_label("Activity, row 1").select_option("casting")
+    await form.get_by_role("button", name="Apply").click()
+    await expect(page.get_by_role("alert")).to_contain_text("facilities row 1 country")
+    await expect(form.get_by_label("Entity to certify")).to_have_value("Nordic Casthouse")
+
+    await form.get_by_label("Country, row 1").fill("no")
+    await form.get_by_role("button", name="Apply").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text(
+        "Application submitted: the Secretariat reviews it next.")
+    await expect(page.locator(".lede")).to_contain_text("applied")
+    certification_id = page.url.split("/member/")[1].split("?")[0]
+    state = await CertificationClient(env.client, "unused").state(certification_id)
+    assert (state.member_id, state.entity_name, [f.country for f in state.facilities]) == (
+        MEMBER.organisation_id, "Nordic Casthouse", ["NO"])
     await page.context.close()
