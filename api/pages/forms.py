@@ -43,6 +43,7 @@ DONE = {
     "suspend": "Certificate suspended.",
     "reinstate": "Certificate reinstated.",
     "withdraw": "Certificate withdrawn.",
+    "extend-deadline": "Deadline extended.",
     "submit-self-assessment": "Self-assessment submitted.",
     "apply": "Application submitted: the Secretariat reviews it next.",
     "submit-cap": "Corrective action plan submitted.",

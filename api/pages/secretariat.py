@@ -131,7 +131,7 @@ async def certifications_page(
 DECISIONS: dict[str, type[BaseModel]] = {
     type_of(kind): kind
     for kind in (cmd.AcceptApplication, cmd.RejectApplication, cmd.AcceptReport, cmd.ReturnReport,
-                 cmd.Suspend, cmd.Reinstate, cmd.Withdraw)
+                 cmd.Suspend, cmd.Reinstate, cmd.Withdraw, cmd.ExtendDeadline)
 }
 
 
@@ -146,6 +146,9 @@ async def _certification_page(
         # The Secretariat's viewers read along; its secretariat users decide.
         "may_decide": caller.role == Role.SECRETARIAT,
         "documents": await documents_of(conn, certification_id, []) or [],
+        "deadline_choices": [
+            (d.deadline_id, f"{words(d.kind)}, due {d.due.isoformat()}") for d in certification.deadlines
+        ],
     }
     return templates.TemplateResponse(request, "certification.html", context, status_code=status)
 
@@ -167,7 +170,7 @@ async def secretariat_decision(
     dispatcher: Dispatch, certification_id: CertificationId, decision: str,
 ) -> Response:
     """A decision from its form (accept or reject an application, accept or return a report,
-    suspend, reinstate, withdraw); back to the certification's page."""
+    suspend, reinstate, withdraw, extend a deadline); back to the certification's page."""
     kind = DECISIONS.get(decision)
     if kind is None:
         raise HTTPException(404, f"there is no decision {decision}")

@@ -2,7 +2,7 @@
 returned without a reason sends nothing, a report accepted grants the certificate, a
 suspension is recorded with its reason; the Secretariat's viewers see no decision forms."""
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.actors import Actor
@@ -12,7 +12,13 @@ from tests.api.conftest import signed_in
 from tests.api.journey import Journey
 from tests.api.projected import projected
 from tests.people import People
-from tests.scenario import EPOCH, SECRETARIAT, VIEWER, findings
+from tests.scenario import EPOCH, SECRETARIAT, VIEWER, days_after, findings
+
+
+async def suspension_limit(form: Locator) -> str:
+    """The label of the deadline a suspension sets (its kind in words)."""
+    labels = await form.get_by_label("Deadline").locator("option").all_inner_texts()
+    return next(label for label in labels if label.startswith("suspension"))
 
 
 async def a_tab(browser: Browser, url: str, people: People, actor: Actor = SECRETARIAT) -> Page:
@@ -25,6 +31,7 @@ async def test_the_secretariat_accepts_a_report_and_suspends_the_certificate_fro
     await journey.admit()
     await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
     await projected(engine, journey)
+    later = days_after(EPOCH, 400)  # past the 6-month suspension limit
     page = await a_tab(browser, service_url, people)
     await page.goto(f"{service_url}/certifications/{journey.certification_id}")
 
@@ -44,10 +51,19 @@ async def test_the_secretariat_accepts_a_report_and_suspends_the_certificate_fro
     await expect(page.locator("p.done[role=status]")).to_have_text("Certificate suspended.")
     await expect(page.get_by_role("form", name="Reinstate the certificate")).to_be_visible()
 
+    extend = page.get_by_role("form", name="Extend a deadline")
+    await extend.get_by_label("Deadline").select_option(label=await suspension_limit(extend))
+    await extend.get_by_label("New due date").fill(later.isoformat())
+    await extend.get_by_label("Why it is extended").fill("Investigation needs longer")
+    await extend.get_by_role("button", name="Extend deadline").click()
+    await expect(page.locator("p.done[role=status]")).to_have_text("Deadline extended.")
+
     stored = await journey.stored()
     suspended = [e for e in stored if e.type == "CertificateSuspended"]
     assert [(e.actor.user_id, e.reason) for e in suspended] == [(SECRETARIAT.user_id, "Complaint under investigation")]
     assert "ReportReturned" not in [e.type for e in stored]
+    [extended] = [e for e in stored if e.type == "DeadlineExtended"]
+    assert (extended.new_due, extended.reason) == (later, "Investigation needs longer")
     await page.context.close()
 
     viewer = await a_tab(browser, service_url, people, VIEWER)
