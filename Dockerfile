@@ -10,6 +10,7 @@ COPY migrations migrations
 COPY certflow certflow
 COPY api api
 COPY identity identity
+COPY documents documents
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home certflow
