@@ -49,6 +49,11 @@ class Deadline(BaseModel):
     opens: date | None = None
     subject: str | None = None
 
+    @property
+    def occurrence(self) -> str:
+        """This deadline as due on this date: event and notification ids derive from it."""
+        return f"{self.deadline_id}@{self.due.isoformat()}"
+
 
 def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
@@ -67,11 +72,16 @@ class Reminder(BaseModel):
 
     @property
     def key(self) -> str:
-        return f"{self.deadline.deadline_id}@{self.deadline.due.isoformat()}-{self.days_before}d"
+        return f"{self.deadline.occurrence}-{self.days_before}d"
 
     @property
     def at(self) -> datetime:
         return start_of(self.deadline.due - timedelta(days=self.days_before))
+
+
+def reminded_deadline_id(key: str) -> str:
+    """The deadline a reminder's key names (its id may itself hold an "@")."""
+    return key.rsplit("@", 1)[0]
 
 
 def reminders(deadlines: tuple[Deadline, ...], days_before: tuple[int, ...]) -> list[Reminder]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.deadlines import Deadline, Reminder, missed_at, reminders
+from domain.deadlines import Deadline, Reminder, missed_at, reminded_deadline_id, reminders
 from domain.state import CertificationState
 
 
@@ -39,3 +39,8 @@ def next_alarm(state: CertificationState, reminder_days: tuple[int, ...], sent: 
     times = [missed_at(d) for d in deadlines]
     times += [r.at for r in reminders(deadlines, reminder_days) if r.key not in sent]
     return min(times, default=None)
+
+
+def reminders_to_carry_over(state: CertificationState, sent: set[str]) -> list[str]:
+    """The sent reminders' keys still worth remembering in the next run: those of open deadlines."""
+    return sorted(k for k in sent if reminded_deadline_id(k) in state.deadlines)

@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.evolve import evolve
     from domain.policy import policy_by_id
     from domain.state import CertificationState
-    from workflows.alarms import DueAlarms, due_alarms, next_alarm
+    from workflows.alarms import DueAlarms, due_alarms, next_alarm, reminders_to_carry_over
     from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
     from workflows.notices import escalation_notice, reminder_notice
 
@@ -158,7 +158,7 @@ class CertificationWorkflow:
         before = self._state
         command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
         events = decide(self._state, command, workflow.now())
-        await self._record(events, command_id=f"missed:{deadline.deadline_id}@{deadline.due}")
+        await self._record(events, command_id=f"missed:{deadline.occurrence}")
         consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
         await self._notify(escalation_notice(before, deadline, consequence))
 
@@ -193,8 +193,7 @@ class CertificationWorkflow:
         )
 
     def _carry_over(self) -> CertificationParams:
-        still_open = set(self._state.deadlines)
-        sent = sorted(k for k in self._reminders_sent if k.split("@", 1)[0] in still_open)
+        sent = reminders_to_carry_over(self._state, self._reminders_sent)
         carried = {"state": self._state, "reminders_sent": sent, "applied_commands": self._applied}
         return self._params.model_copy(update=carried)
 

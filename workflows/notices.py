@@ -38,7 +38,7 @@ def reminder_notice(state: CertificationState, reminder: Reminder) -> Notificati
 
 
 def escalation_notice(state: CertificationState, deadline: Deadline, consequence: str) -> Notification:
-    key = f"{state.certification_id}/missed/{deadline.deadline_id}@{deadline.due.isoformat()}"
+    key = f"{state.certification_id}/missed/{deadline.occurrence}"
     recipients = sorted({SECRETARIAT, _organisation(state, deadline.owner)})
     return Notification(
         notification_id=uuid5(NOTIFICATION_NAMESPACE, key),
