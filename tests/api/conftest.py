@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Iterator
+from typing import Protocol
 
 import httpx
 import pytest
@@ -129,18 +130,31 @@ async def browser(chromium: str) -> AsyncIterator[Browser]:
         await launched.close()
 
 
-async def signed_in(browser: Browser, base_url: str, people: People, actor: Actor) -> BrowserContext:
-    """A browser context holding `actor`'s session cookie."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    cookie, _ = people.sessions[actor.user_id]
-    await context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": base_url}])
-    return context
+class Tab(Protocol):
+    async def __call__(self, actor: Actor | None = SECRETARIAT, url: str | None = None) -> Page: ...
 
 
 @pytest.fixture
-async def page(browser: Browser, base_url: str, people: People) -> AsyncIterator[Page]:
+async def tab(browser: Browser, base_url: str, people: People) -> AsyncIterator[Tab]:
+    """Opens a tab in a browser context of its own, holding `actor`'s session cookie for
+    `url` (default `base_url`; no one's when `actor` is None). Every context it opened is
+    closed at teardown, whether the test passed or not."""
+    contexts: list[BrowserContext] = []
+
+    async def open_tab(actor: Actor | None = SECRETARIAT, url: str | None = None) -> Page:
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        if actor is not None:
+            cookie, _ = people.sessions[actor.user_id]
+            await context.add_cookies([{"name": SESSION_COOKIE, "value": cookie, "url": url or base_url}])
+        return await context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        await context.close()
+
+
+@pytest.fixture
+async def page(tab: Tab) -> Page:
     """A tab signed in as the Secretariat."""
-    context = await signed_in(browser, base_url, people, SECRETARIAT)
-    opened = await context.new_page()
-    yield opened
-    await context.close()
+    return await tab()

@@ -2,16 +2,14 @@
 returned without a reason sends nothing, a report accepted grants the certificate, a
 suspension is recorded with its reason; the Secretariat's viewers see no decision forms."""
 
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Locator, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.actors import Actor
 from domain.audits import AuditType
 from projections.projector import Projector
-from tests.api.conftest import signed_in
+from tests.api.conftest import Tab
 from tests.api.journey import Journey
 from tests.api.projected import projected
-from tests.people import People
 from tests.scenario import EPOCH, SECRETARIAT, VIEWER, days_after, findings
 
 
@@ -21,18 +19,14 @@ async def suspension_limit(form: Locator) -> str:
     return next(label for label in labels if label.startswith("suspension"))
 
 
-async def a_tab(browser: Browser, url: str, people: People, actor: Actor = SECRETARIAT) -> Page:
-    return await (await signed_in(browser, url, people, actor)).new_page()
-
-
 async def test_the_secretariat_accepts_a_report_and_suspends_the_certificate_from_its_page(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+    journey: Journey, service_url: str, tab: Tab, projector: Projector, engine: AsyncEngine
 ) -> None:
     await journey.admit()
     await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
     await projected(engine, journey)
     later = days_after(EPOCH, 400)  # past the 6-month suspension limit
-    page = await a_tab(browser, service_url, people)
+    page = await tab(SECRETARIAT, service_url)
     await page.goto(f"{service_url}/certifications/{journey.certification_id}")
 
     await expect(page.get_by_role("form", name="Accept the application")).to_have_count(0)
@@ -64,9 +58,7 @@ async def test_the_secretariat_accepts_a_report_and_suspends_the_certificate_fro
     assert "ReportReturned" not in [e.type for e in stored]
     [extended] = [e for e in stored if e.type == "DeadlineExtended"]
     assert (extended.new_due, extended.reason) == (later, "Investigation needs longer")
-    await page.context.close()
 
-    viewer = await a_tab(browser, service_url, people, VIEWER)
+    viewer = await tab(VIEWER, service_url)
     await viewer.goto(f"{service_url}/certifications/{journey.certification_id}")
     await expect(viewer.get_by_role("heading", name="Decisions")).to_have_count(0)
-    await viewer.context.close()

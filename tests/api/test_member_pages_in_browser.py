@@ -6,27 +6,21 @@ Set CERTFLOW_SCREENSHOTS to a directory to keep screenshots of the member's page
 import os
 from pathlib import Path
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.actors import Actor
 from domain.audits import AuditType
 from projections.projector import Projector
-from tests.api.conftest import signed_in
+from tests.api.conftest import Tab
 from tests.api.factories import Programme, days
 from tests.api.journey import Journey
 from tests.api.projected import projected
 from tests.people import MEMBER_VIEWER, People
 from tests.scenario import EPOCH, FIRM, MEMBER, OTHER_MEMBER, SECRETARIAT, findings
 from workflows.client import CertificationClient
-
-
-async def a_tab(browser: Browser, url: str, people: People, actor: Actor = MEMBER) -> Page:
-    context = await signed_in(browser, url, people, actor)
-    return await context.new_page()
 
 
 async def ours_and_theirs(programme: Programme) -> tuple[str, str]:
@@ -40,10 +34,10 @@ async def ours_and_theirs(programme: Programme) -> tuple[str, str]:
 
 
 async def test_the_member_page_shows_its_certifications_with_overdue_deadlines_and_open_ncs(
-    browser: Browser, base_url: str, people: People, programme: Programme
+    tab: Tab, base_url: str, programme: Programme
 ) -> None:
     await ours_and_theirs(programme)
-    page = await a_tab(browser, base_url, people)
+    page = await tab(MEMBER)
 
     await page.goto(f"{base_url}/member")
 
@@ -60,14 +54,13 @@ async def test_the_member_page_shows_its_certifications_with_overdue_deadlines_a
     await expect(ncs.get_by_role("link", name="due: submit one")).to_be_visible()
     if screenshots := os.environ.get("CERTFLOW_SCREENSHOTS"):
         await page.screenshot(path=Path(screenshots) / "member.png", full_page=True)
-    await page.context.close()
 
 
 async def test_a_member_never_sees_another_organisations_certification(
-    browser: Browser, base_url: str, people: People, programme: Programme
+    tab: Tab, base_url: str, people: People, programme: Programme
 ) -> None:
     _, theirs = await ours_and_theirs(programme)
-    page = await a_tab(browser, base_url, people)
+    page = await tab(MEMBER)
     _, csrf_token = people.sessions[MEMBER.user_id]
 
     await page.goto(f"{base_url}/member")
@@ -84,17 +77,16 @@ async def test_a_member_never_sees_another_organisations_certification(
     await page.goto(f"{base_url}/member")
     await expect(page.locator("main")).not_to_contain_text("Other Casting")
     await expect(page.locator("main")).not_to_contain_text("7.7")
-    await page.context.close()
 
 
 async def test_a_member_submits_its_self_assessment_and_a_corrective_action_plan_through_the_forms(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+    journey: Journey, service_url: str, tab: Tab, projector: Projector, engine: AsyncEngine
 ) -> None:
     await journey.on(EPOCH)
     await journey.apply()
     await journey.send(cmd.AcceptApplication(actor=SECRETARIAT))
     await projected(engine, journey)
-    page = await a_tab(browser, service_url, people)
+    page = await tab(MEMBER, service_url)
 
     await page.goto(f"{service_url}/member/{journey.certification_id}")
     assessment = page.get_by_role("form", name="Submit the self-assessment")
@@ -124,26 +116,24 @@ async def test_a_member_submits_its_self_assessment_and_a_corrective_action_plan
     planned = next(e for e in stored if isinstance(e, ev.CorrectiveActionPlanSubmitted))
     assert (assessed.actor, assessed.summary) == (MEMBER, "All criteria assessed at the mill.")
     assert (planned.actor, planned.plan) == (MEMBER, "Retrain the shift leads; audit monthly.")
-    await page.context.close()
 
 
 async def test_a_members_viewer_reads_its_certification_without_the_forms(
-    browser: Browser, base_url: str, people: People, programme: Programme
+    tab: Tab, base_url: str, programme: Programme
 ) -> None:
     ours, _ = await ours_and_theirs(programme)
-    page = await a_tab(browser, base_url, people, MEMBER_VIEWER)
+    page = await tab(MEMBER_VIEWER)
 
     await page.goto(f"{base_url}/member/{ours}")
 
     await expect(page.get_by_role("heading", name="NC 4.2: major")).to_be_visible()
     await expect(page.get_by_role("button", name="Submit corrective action plan")).to_have_count(0)
-    await page.context.close()
 
 
 async def test_a_member_applies_through_the_form_and_lands_on_its_new_certification(
-    service_url: str, browser: Browser, people: People, projector: Projector, env: WorkflowEnvironment
+    service_url: str, tab: Tab, projector: Projector, env: WorkflowEnvironment
 ) -> None:
-    page = await (await signed_in(browser, service_url, people, MEMBER)).new_page()
+    page = await tab(MEMBER, service_url)
     await page.goto(f"{service_url}/member")
     form = page.get_by_role("form", name="Apply for certification")
     await form.get_by_label("Entity to certify").fill("Nordic Casthouse")
@@ -164,4 +154,3 @@ async def test_a_member_applies_through_the_form_and_lands_on_its_new_certificat
     state = await CertificationClient(env.client, "unused").state(certification_id)
     assert (state.member_id, state.entity_name, [f.country for f in state.facilities]) == (
         MEMBER.organisation_id, "Nordic Casthouse", ["NO"])
-    await page.context.close()

@@ -3,11 +3,11 @@ its own home page, its header names the person and offers only its own pages; ou
 a 403 page that leads back home; a wrong password is shown as the problem."""
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from domain.actors import Actor
-from tests.api.conftest import signed_in
-from tests.people import PASSWORD, People
+from tests.api.conftest import Tab
+from tests.people import PASSWORD
 from tests.scenario import AUDITOR, MEMBER, SECRETARIAT
 
 
@@ -28,10 +28,9 @@ async def sign_in(page: Page, base_url: str, user_id: str, password: str) -> Non
     ],
 )
 async def test_signing_in_lands_each_kind_of_organisation_on_its_own_home_page(
-    browser: Browser, base_url: str, people: People, actor: Actor, home: str, links: list[str], organisation: str
+    tab: Tab, base_url: str, actor: Actor, home: str, links: list[str], organisation: str
 ) -> None:
-    context = await browser.new_context()
-    page = await context.new_page()
+    page = await tab(None)
 
     await sign_in(page, base_url, actor.user_id, PASSWORD)
 
@@ -42,18 +41,15 @@ async def test_signing_in_lands_each_kind_of_organisation_on_its_own_home_page(
     await expect(page).to_have_title("Sign in · Certification register")
     await page.goto(f"{base_url}/")
     await expect(page).to_have_title("Sign in · Certification register")
-    await context.close()
 
 
-async def test_a_wrong_password_is_shown_as_the_problem(browser: Browser, base_url: str, people: People) -> None:
-    context = await browser.new_context()
-    page = await context.new_page()
+async def test_a_wrong_password_is_shown_as_the_problem(tab: Tab, base_url: str) -> None:
+    page = await tab(None)
 
     await sign_in(page, base_url, MEMBER.user_id, "not the password")
 
     await expect(page.get_by_role("alert")).to_have_text("Unknown user or wrong password.")
     await expect(page.get_by_label("User id")).to_be_visible()
-    await context.close()
 
 
 @pytest.mark.parametrize(
@@ -68,10 +64,9 @@ async def test_a_wrong_password_is_shown_as_the_problem(browser: Browser, base_u
     ],
 )
 async def test_another_kind_of_organisations_page_is_a_403_page_leading_back_home(
-    browser: Browser, base_url: str, people: People, actor: Actor, path: str, home: str
+    tab: Tab, base_url: str, actor: Actor, path: str, home: str
 ) -> None:
-    context = await signed_in(browser, base_url, people, actor)
-    page = await context.new_page()
+    page = await tab(actor)
 
     answer = await page.goto(f"{base_url}{path}")
 
@@ -80,18 +75,15 @@ async def test_another_kind_of_organisations_page_is_a_403_page_leading_back_hom
     await expect(page.locator("main").get_by_role("link")).to_have_text([f"Back to {home}"])
     if actor != SECRETARIAT:
         await expect(page.get_by_role("link", name="Overview")).to_have_count(0)
-    await context.close()
 
 
 async def test_an_unknown_page_is_a_404_page_that_still_knows_who_is_signed_in(
-    browser: Browser, base_url: str, people: People
+    tab: Tab, base_url: str
 ) -> None:
-    context = await signed_in(browser, base_url, people, MEMBER)
-    page = await context.new_page()
+    page = await tab(MEMBER)
 
     answer = await page.goto(f"{base_url}/no-such-page")
 
     assert answer is not None and answer.status == 404
     await expect(page.locator("header .who")).to_contain_text("Maria · Nordic Aluminium")
     await expect(page.locator("main").get_by_role("link")).to_have_text(["Back to your certifications"])
-    await context.close()

@@ -7,17 +7,16 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.actors import Actor
 from domain.audits import AuditType
 from projections.projector import Projector
 from projections.tables import audits
-from tests.api.conftest import signed_in
+from tests.api.conftest import Tab
 from tests.api.factories import Programme, days
 from tests.api.journey import Journey
 from tests.api.projected import projected
@@ -25,17 +24,12 @@ from tests.people import AUDITOR_VIEWER, People
 from tests.scenario import AUDITOR, EPOCH, MEMBER, days_after, findings, pdf
 
 
-async def a_tab(browser: Browser, url: str, people: People, actor: Actor = AUDITOR) -> Page:
-    context = await signed_in(browser, url, people, actor)
-    return await context.new_page()
-
-
 async def outcome(page: Page, message: str) -> None:
     await expect(page.locator("p.done[role=status]")).to_have_text(message)
 
 
 async def test_the_worklist_shows_each_assigned_audit_with_its_next_step_and_due_date(
-    browser: Browser, base_url: str, people: People, programme: Programme
+    tab: Tab, base_url: str, programme: Programme
 ) -> None:
     planned = await programme.certification(
         "Fjord Casting", audit_firm_id="firm-a", current_audit_id="A1", current_audit_status="planned"
@@ -47,7 +41,7 @@ async def test_the_worklist_shows_each_assigned_audit_with_its_next_step_and_due
     await programme.audit(reported, "surveillance", days(-20), audit_id="A2", status="report-submitted")
     await programme.deadline(planned, "report", days(-2), owner="audit-firm")
     await programme.certification("Not Ours", audit_firm_id="firm-b")
-    page = await a_tab(browser, base_url, people)
+    page = await tab(AUDITOR)
 
     await page.goto(f"{base_url}/worklist")
 
@@ -61,16 +55,15 @@ async def test_the_worklist_shows_each_assigned_audit_with_its_next_step_and_due
     await expect(page.locator("body")).not_to_contain_text("Not Ours")
     deadlines = page.locator("section", has=page.locator("#deadlines")).locator("tbody tr")
     await expect(deadlines.filter(has_text="Fjord Casting")).to_contain_text("report overdue")
-    await page.context.close()
 
 
 async def test_an_auditor_plans_starts_records_findings_and_submits_the_report_through_the_forms(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+    journey: Journey, service_url: str, tab: Tab, projector: Projector, engine: AsyncEngine
 ) -> None:
     await journey.admit()
     await projected(engine, journey)
     admitted = len(await journey.stored())
-    page = await a_tab(browser, service_url, people)
+    page = await tab(AUDITOR, service_url)
 
     await page.goto(f"{service_url}/worklist")
     listed = page.locator(f'a[href$="/worklist/{journey.certification_id}"]')
@@ -119,11 +112,10 @@ async def test_an_auditor_plans_starts_records_findings_and_submits_the_report_t
     async with engine.connect() as conn:
         row = (await conn.execute(select(audits).where(audits.c.certification_id == journey.certification_id))).one()
     assert (row.audit_id, row.status, row.lead_auditor) == ("A1", "report-submitted", AUDITOR.user_id)
-    await page.context.close()
 
 
 async def test_an_auditor_verifies_and_closes_a_major_nc_once_the_member_has_planned_its_correction(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+    journey: Journey, service_url: str, tab: Tab, projector: Projector, engine: AsyncEngine
 ) -> None:
     await journey.admit()
     await projected(engine, journey)
@@ -131,7 +123,7 @@ async def test_an_auditor_verifies_and_closes_a_major_nc_once_the_member_has_pla
     [major] = (await journey.state()).open_majors()
     await journey.send(cmd.SubmitCorrectiveActionPlan(actor=MEMBER, nc_id=major.nc_id, plan="retrain the shift"))
     await projected(engine, journey)
-    page = await a_tab(browser, service_url, people)
+    page = await tab(AUDITOR, service_url)
 
     await page.goto(f"{service_url}/worklist/{journey.certification_id}")
     close = page.get_by_role("form", name="NC 1.1: major")
@@ -142,16 +134,15 @@ async def test_an_auditor_verifies_and_closes_a_major_nc_once_the_member_has_pla
     await expect(page.locator("section", has=page.locator("#ncs"))).to_contain_text("No open non-conformities.")
     closed = next(e for e in await journey.stored() if isinstance(e, ev.NonConformityClosed))
     assert (closed.actor, closed.nc_id) == (AUDITOR, major.nc_id)
-    await page.context.close()
 
 
 async def test_a_form_without_the_sessions_csrf_token_changes_nothing(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector, engine: AsyncEngine
+    journey: Journey, service_url: str, tab: Tab, projector: Projector, engine: AsyncEngine
 ) -> None:
     await journey.admit()
     await projected(engine, journey)
     before = await journey.stored()
-    page = await a_tab(browser, service_url, people)
+    page = await tab(AUDITOR, service_url)
     plan = {"audit_id": "A1", "audit_type": "certification", "starts_on": EPOCH.isoformat(),
             "ends_on": EPOCH.isoformat(), "lead_auditor": "arno"}
     target = f"{service_url}/worklist/{journey.certification_id}/plan-audit"
@@ -162,7 +153,6 @@ async def test_a_form_without_the_sessions_csrf_token_changes_nothing(
     assert (forged.status, missing.status) == (403, 403)
     assert "csrf_token" in await forged.text()
     assert await journey.stored() == before
-    await page.context.close()
 
 
 @pytest.mark.parametrize(
@@ -173,10 +163,10 @@ async def test_a_form_without_the_sessions_csrf_token_changes_nothing(
     ],
 )
 async def test_malformed_input_comes_back_naming_the_field_and_sends_nothing(
-    browser: Browser, base_url: str, people: People, programme: Programme, entered: dict[str, str], problem: str
+    tab: Tab, base_url: str, people: People, programme: Programme, entered: dict[str, str], problem: str
 ) -> None:
     assigned = await programme.certification("Fjord Casting", audit_firm_id="firm-a")
-    page = await a_tab(browser, base_url, people)
+    page = await tab(AUDITOR)
     _, csrf_token = people.sessions[AUDITOR.user_id]
     form = {"csrf_token": csrf_token, "audit_id": "A7", "audit_type": "certification", "starts_on": days(1).isoformat(),
             "ends_on": days(3).isoformat(), "lead_auditor": "arno"} | entered
@@ -189,25 +179,23 @@ async def test_malformed_input_comes_back_naming_the_field_and_sends_nothing(
     await expect(page.get_by_role("alert")).to_contain_text(problem)
     await expect(page.get_by_role("alert")).to_contain_text("Nothing was sent")
     await expect(page.get_by_label("Audit id")).to_have_value("A7")
-    await page.context.close()
 
 
 async def test_an_auditing_firms_viewer_reads_the_audit_without_its_forms(
-    browser: Browser, base_url: str, people: People, programme: Programme
+    tab: Tab, base_url: str, programme: Programme
 ) -> None:
     assigned = await programme.certification("Fjord Casting", audit_firm_id="firm-a")
-    page = await a_tab(browser, base_url, people, AUDITOR_VIEWER)
+    page = await tab(AUDITOR_VIEWER)
 
     await page.goto(f"{base_url}/worklist/{assigned}")
 
     await expect(page.get_by_role("heading", name="Fjord Casting")).to_be_visible()
     await expect(page.get_by_text("You read along")).to_be_visible()
     await expect(page.get_by_role("form", name="Plan an audit")).to_have_count(0)
-    await page.context.close()
 
 
 async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_upload_form(
-    journey: Journey, service_url: str, browser: Browser, people: People, projector: Projector,
+    journey: Journey, service_url: str, tab: Tab, projector: Projector,
     engine: AsyncEngine, tmp_path: Path,
 ) -> None:
     await journey.admit()
@@ -216,7 +204,7 @@ async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_u
     report, not_a_pdf = tmp_path / "A1 report.pdf", tmp_path / "notes.pdf"
     report.write_bytes(pdf("the full report"))
     not_a_pdf.write_bytes(b"just text, named .pdf")
-    page = await a_tab(browser, service_url, people)
+    page = await tab(AUDITOR, service_url)
     await page.goto(f"{service_url}/worklist/{journey.certification_id}")
 
     upload = page.get_by_role("form", name="Documents")
@@ -233,8 +221,6 @@ async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_u
 
     attached = [e for e in await journey.stored() if isinstance(e, ev.DocumentAttached)]
     assert [(e.kind, e.filename, e.actor.user_id) for e in attached] == [("audit-report", "A1 report.pdf", "arno")]
-    await page.context.close()
-    members_tab = await a_tab(browser, service_url, people, MEMBER)
+    members_tab = await tab(MEMBER, service_url)
     await members_tab.goto(f"{service_url}/member/{journey.certification_id}")
     await expect(members_tab.get_by_role("link", name="A1 report.pdf")).to_be_visible()
-    await members_tab.context.close()
