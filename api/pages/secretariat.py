@@ -77,7 +77,7 @@ async def overview_page(
         "certification_url": links(request, "certification_page", "certification_id"),
         "overdue_url": str(listing.include_query_params(overdue="true")),
         "due_url": str(listing.include_query_params(due_within_days=30)),
-        "choices": await overview.choices(conn),
+        "choices": {"standards": await overview.standard_choices(conn)},
         "figures": counts.figures,
         "phase_chart": bar_chart("Certifications by phase", [(words(p), n) for p, n in counts.by_phase]),
         "status_chart": bar_chart("Certificates by status", [(words(s), n) for s, n in by_status]),
@@ -193,7 +193,7 @@ async def programme_page(request: Request, conn: Connection, scope: Annotated[Sc
     context = {
         "scope": scope,
         "m": metrics,
-        "choices": await overview.choices(conn),
+        "choices": {"standards": await overview.standard_choices(conn)},
         "country_chart": bar_chart(
             "Certified facilities by country", [(c.country, c.facilities) for c in metrics.countries]
         ),

@@ -128,6 +128,11 @@ async def standards(conn: AsyncConnection, live_only: bool = False) -> list[str]
     return list(await conn.scalars(statement))
 
 
+async def standard_choices(conn: AsyncConnection) -> list[tuple[str, str]]:
+    """The standards a scope form offers (value, label): all a scoped page needs."""
+    return [(s, s) for s in await standards(conn)]
+
+
 async def choices(conn: AsyncConnection) -> dict[str, list[tuple[str, str]]]:
     """Values the filter forms offer: standards, countries, audit firms (value, label)."""
     # Distinct country lists are few (certifications_countries_btree_idx), their countries fewer.
@@ -139,7 +144,7 @@ async def choices(conn: AsyncConnection) -> dict[str, list[tuple[str, str]]]:
     name = select(func.max(C.audit_firm_name)).where(C.audit_firm_id == firm_ids.c.value).scalar_subquery()
     firms = await conn.execute(select(firm_ids.c.value, name).order_by(firm_ids.c.value))
     return {
-        "standards": [(s, s) for s in await standards(conn)],
+        "standards": await standard_choices(conn),
         "countries": [(c, c) for c in countries],
         "audit_firms": [(firm_id, name or firm_id) for firm_id, name in firms],
     }
