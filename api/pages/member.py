@@ -23,7 +23,7 @@ from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries import certifications as q
-from api.queries.documents import documents_of
+from api.queries.documents import attached_documents
 from api.queries.nonconformities import open_nonconformities
 from api.queries.oversight import deadline_page
 from api.routes.commands import CertificationId, Dispatch, command_of
@@ -134,7 +134,7 @@ async def _certification_page(
         "open_ncs": [n for n in c.nonconformities if n.closed_on is None],
         # Viewers read along; only the member's own users (role member) give its commands.
         "may_act": caller.role == Role.MEMBER,
-        "documents": await documents_of(conn, certification_id, visible_to(caller)) or [],
+        "documents": await attached_documents(conn, certification_id),
     }
     return templates.TemplateResponse(request, "member_certification.html", context, status_code=status)
 

@@ -20,7 +20,7 @@ from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
 from api.rows import deadline, review, summary
 from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, type_of
-from api.queries.documents import documents_of
+from api.queries.documents import attached_documents
 from api.routes.commands import CertificationId, Dispatch
 from api.within_reach import certification_within_reach
 from domain import commands as cmd
@@ -145,7 +145,7 @@ async def _certification_page(
         "o": outcome,
         # The Secretariat's viewers read along; its secretariat users decide.
         "may_decide": caller.role == Role.SECRETARIAT,
-        "documents": await documents_of(conn, certification_id, []) or [],
+        "documents": await attached_documents(conn, certification_id),
         "deadline_choices": [
             (d.deadline_id, f"{words(d.kind)}, due {d.due.isoformat()}") for d in certification.deadlines
         ],

@@ -19,7 +19,7 @@ from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
-from api.queries.documents import documents_of
+from api.queries.documents import attached_documents
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits
 from api.routes.commands import CertificationId, Directory_, Dispatch
@@ -88,7 +88,7 @@ async def _audit_page(
         "audit_types": [(str(t), words(t)) for t in AuditType],
         "finding_kinds": list(FindingKind),
         "finding_rows": range(FINDING_ROWS),
-        "documents": await documents_of(conn, certification_id, visible_to(caller)) or [],
+        "documents": await attached_documents(conn, certification_id),
         "document_kinds": [(str(k), words(k)) for k in DocumentKind],
     }
     return templates.TemplateResponse(request, "audit.html", context, status_code=status)

@@ -13,14 +13,19 @@ from projections.tables import certifications, documents
 D = documents.c
 
 
+async def attached_documents(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
+    """The certification's documents, oldest first, for a caller already known to see it."""
+    query = select(documents).where(D.certification_id == certification_id).order_by(D.attached_at, D.sha256)
+    return list((await conn.execute(query)).mappings())
+
+
 async def documents_of(
     conn: AsyncConnection, certification_id: str, visible: Sequence[ColumnElement[bool]]
 ) -> list[RowMapping] | None:
     """The certification's documents, oldest first; None when the caller cannot see it."""
     if await q.one(conn, certification_id, visible) is None:
         return None
-    query = select(documents).where(D.certification_id == certification_id).order_by(D.attached_at, D.sha256)
-    return list((await conn.execute(query)).mappings())
+    return await attached_documents(conn, certification_id)
 
 
 async def document(
