@@ -53,14 +53,15 @@ async def authenticated(
     if request.method in _UNSAFE_METHODS and request.url.path.startswith("/api/"):
         # A cookie is sent by the browser whoever made the page; only our pages know the token.
         # (Pages' own forms check their csrf_token field.)
-        require_csrf(session, request.headers.get(CSRF_HEADER))
+        require_csrf(session.csrf_token, request.headers.get(CSRF_HEADER))
     # For the pages' templates: who is signed in, and the token their forms repeat.
     request.state.caller, request.state.csrf_token = session.principal, session.csrf_token
     return session.principal
 
 
-def require_csrf(session: Session, presented: str | None) -> None:
-    if presented is None or not hmac.compare_digest(presented, session.csrf_token):
+def require_csrf(expected: str, presented: str | None) -> None:
+    """403 unless `presented` is the session's CSRF token, `expected`."""
+    if presented is None or not hmac.compare_digest(presented, expected):
         raise HTTPException(403, "csrf_token: missing or not this session's; reload the page")
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData
 
-from api.access import Caller, current_session, require_csrf
+from api.access import Caller, require_csrf
 from api.dispatch import Delivery, Dispatcher
 from api.models.commands import Problem
 from api.queries.freshness import caught_up
@@ -51,16 +51,14 @@ DONE = {
 
 
 async def posted_form(request: Request, caller: Caller) -> FormData:
-    """The form, once its csrf_token is this session's. A bearer token is not sent by a
-    browser on its own, so only cookie sessions need the check."""
+    """The form, once its csrf_token is this session's (as `authenticated` found the session
+    for `caller`, it kept the token). A bearer token is not sent by a browser on its own, so
+    only cookie sessions need the check."""
     form = await request.form()
     if "Authorization" in request.headers:
         return form
-    session = await current_session(request)
-    if session is None:  # closed since `authenticated` found it
-        raise HTTPException(403, "csrf_token: this session has ended; sign in again")
     presented = form.get(CSRF_FIELD)
-    require_csrf(session, presented if isinstance(presented, str) else None)
+    require_csrf(request.state.csrf_token, presented if isinstance(presented, str) else None)
     return form
 
 

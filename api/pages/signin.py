@@ -84,7 +84,7 @@ async def sign_out(request: Request, csrf_token: Annotated[str, Form()]) -> Resp
     session = await current_session(request)
     if session is not None:
         try:
-            require_csrf(session, csrf_token)
+            require_csrf(session.csrf_token, csrf_token)
         except HTTPException:
             return RedirectResponse(home_of(request, session.principal), 303)
         await cast(Sessions, request.app.state.sessions).close(session.cookie)
