@@ -24,7 +24,7 @@ def due_alarms(
     to_send: list[Reminder] = []
     superseded: list[str] = []
     for deadline in open_deadlines:
-        if deadline in missed:
+        if now >= missed_at(deadline):
             continue
         ripe = [r for r in reminders((deadline,), reminder_days) if r.at <= now and r.key not in sent]
         if ripe:

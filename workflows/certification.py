@@ -139,17 +139,23 @@ class CertificationWorkflow:
         sends the reminders that are due for what is still open."""
         if self._state.policy_id is None:
             return
-        days = policy_by_id(self._state.policy_id).reminder_days_before
+        days = self._reminder_days()
         async with self._lock:
-            while not self._state.is_terminal and (missed := self._due(days).missed):
-                await self._record_missed(missed[0])
-            if self._state.is_terminal:
-                return
-            due = self._due(days)
-            for reminder in due.reminders:
-                await self._notify(reminder_notice(self._state, reminder))
-                self._reminders_sent.add(reminder.key)
-            self._reminders_sent.update(due.superseded)
+            while not self._state.is_terminal:
+                due = self._due(days)
+                if not due.missed:
+                    await self._send_reminders(due)
+                    return
+                await self._record_missed(due.missed[0])
+
+    async def _send_reminders(self, due: DueAlarms) -> None:
+        for reminder in due.reminders:
+            await self._notify(reminder_notice(self._state, reminder))
+            self._reminders_sent.add(reminder.key)
+        self._reminders_sent.update(due.superseded)
+
+    def _reminder_days(self) -> tuple[int, ...]:
+        return policy_by_id(self._state.policy_id).reminder_days_before if self._state.policy_id else ()
 
     def _due(self, reminder_days: tuple[int, ...]) -> DueAlarms:
         return due_alarms(self._state, reminder_days, self._reminders_sent, workflow.now())
@@ -171,8 +177,7 @@ class CertificationWorkflow:
 
     async def _sleep_until_next_alarm(self) -> None:
         self._changed = False
-        policy_days = policy_by_id(self._state.policy_id).reminder_days_before if self._state.policy_id else ()
-        wake_at = next_alarm(self._state, policy_days, self._reminders_sent)
+        wake_at = next_alarm(self._state, self._reminder_days(), self._reminders_sent)
         timeout = None if wake_at is None else max(wake_at - workflow.now(), timedelta(seconds=1))
         try:
             await workflow.wait_condition(
