@@ -48,6 +48,21 @@ class Projection:
         """After every projection has taken the page: fill in what depends on the others."""
 
 
+async def apply_and_settle(conn: AsyncConnection, pages: Sequence[tuple[Projection, Sequence[RecordedEvent]]]) -> None:
+    """Each projection takes its events, in order; then every one settles the certifications
+    they touched (none touched: nothing to settle)."""
+    touched: set[str] = set()
+    for target, page in pages:
+        if page:
+            await target.apply(conn, page)
+            touched.update(e.stream_id for e in page)
+    if not touched:
+        return
+    certification_ids = sorted(touched)
+    for target, _ in pages:
+        await target.settle(conn, certification_ids)
+
+
 class RowsPerCertification(Projection):
     """Rows keyed within a certification by `key_columns`."""
 

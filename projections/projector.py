@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from eventstore import read_settled
 from projections import checkpoints, projections
 from projections.fields import CERTIFICATION_EVENTS
-from projections.projection import Projection
+from projections.projection import Projection, apply_and_settle
 
 log = structlog.get_logger("certflow.projector")
 
@@ -27,21 +27,21 @@ async def project_page(conn: AsyncConnection, projections: Sequence[Projection],
     """Applies the next page to each projection still behind it; the caller's transaction
     holds rows and checkpoints together. Returns how many events the page held."""
     positions = await checkpoints.lock(conn, [p.name for p in projections])
-    page = await read_settled(conn, min(positions.values()), page_size)
+    start = min(positions.values())
+    page = await read_settled(conn, start, page_size)
     if not page:
         return 0
-    touched: set[str] = set()
+    end = page[-1].position
+    ours = [e for e in page if e.event_type in CERTIFICATION_EVENTS]
+    pages = []
     for target in projections:
-        behind = [e for e in page if e.position > positions[target.name]]
-        if not behind:
-            continue
-        ours = [e for e in behind if e.event_type in CERTIFICATION_EVENTS]
-        if ours:
-            await target.apply(conn, ours)
-            touched.update(e.stream_id for e in ours)
-        await checkpoints.save(conn, target.name, behind[-1].position, len(ours))
-    for target in projections:
-        await target.settle(conn, sorted(touched))
+        # Every event of the page is after `start`: only a projection further on has some.
+        seen = positions[target.name]
+        pages.append((target, ours if seen == start else [e for e in ours if e.position > seen]))
+    await apply_and_settle(conn, pages)
+    for target, theirs in pages:
+        if positions[target.name] < end:
+            await checkpoints.save(conn, target.name, end, len(theirs))
     return len(page)
 
 

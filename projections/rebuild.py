@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from eventstore import LogPosition, log_head, read_settled
 from projections import NAMES, checkpoints, projections
 from projections.fields import CERTIFICATION_EVENTS
-from projections.projection import Projection
+from projections.projection import Projection, apply_and_settle
 from projections.tables import READ_MODELS, SCHEMA
 
 Progress = Callable[[int, int], None]
@@ -71,12 +71,7 @@ async def _apply_next(
     if not page:
         return None
     ours = [e for e in page if e.event_type in CERTIFICATION_EVENTS]
-    if ours:
-        for target in targets:
-            await target.apply(conn, ours)
-        touched = sorted({e.stream_id for e in ours})
-        for target in targets:
-            await target.settle(conn, touched)
+    await apply_and_settle(conn, [(target, ours) for target in targets])
     return page[-1].position, len(page)
 
 

@@ -193,6 +193,25 @@ async def test_rebuilding_one_model_or_all_equals_incremental_projection(
     assert {p for p, _ in positions} >= set(NAMES)
 
 
+async def test_models_rebuilt_ahead_of_the_projector_take_only_the_events_after_their_place(
+    engine: AsyncEngine, store: EventStore
+) -> None:
+    await Projector(engine).catch_up()
+    before = await recorded_story(store)
+    await rebuild(engine, ["certifications", "timeline"], page_size=50)
+    after = await recorded_story(store, majors=1)
+    await Projector(engine, page_size=5).catch_up()
+    ids = [before.certification_id, after.certification_id]
+    caught_up = await rows(engine, ids)
+    assert len(caught_up["timeline"]) == len(before.history) + len(after.history), "each event applied once"
+    async with engine.connect() as conn:
+        places = (await conn.execute(select(checkpoints.c.transaction_id, checkpoints.c.global_position)
+                                     .where(checkpoints.c.projection.in_(NAMES)))).all()
+    assert len(set(places)) == 1, "every model at the same place"
+    await rebuild(engine, NAMES, page_size=50)
+    assert await rows(engine, ids) == caught_up
+
+
 async def test_one_projector_leads_and_another_takes_over_when_it_stops(engine: AsyncEngine, store: EventStore) -> None:
     first, second = Projector(engine, poll_seconds=0.1), Projector(engine, poll_seconds=0.1)
     stop_first, stop_second = asyncio.Event(), asyncio.Event()
