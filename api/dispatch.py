@@ -32,6 +32,11 @@ def keyed_id(caller: Principal, key: str | None, purpose: str) -> str:
     return str(uuid.uuid5(_KEYED_IDS, f"{purpose}\n{caller.user_id}\n{key}"))
 
 
+def new_certification_id(caller: Principal, key: str | None) -> str:
+    """The id of the certification an application begins (the same again for a repeated key)."""
+    return "cert-" + keyed_id(caller, key, "certification")
+
+
 def status_of(refusal: CommandRefused) -> int:
     if refusal.kind == "NotPermitted":
         return 403

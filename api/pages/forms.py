@@ -124,8 +124,25 @@ async def give(
     render: Render,
     vet: Vet | None = None,
 ) -> Response:
-    """Sends one form's command; the outcome as a redirect to `back` or the page again."""
+    """Sends one form's command to a certification within the caller's reach (else 404, as
+    the API answers); the outcome as a redirect to `back` or the page again."""
     await dispatcher.require_reach(caller, certification_id)
+    return await send(dispatcher, caller, certification_id, kind, fields, form, back, render, vet)
+
+
+async def send(
+    dispatcher: Dispatcher,
+    caller: Principal,
+    certification_id: str,
+    kind: type[BaseModel],
+    fields: dict[str, Any],
+    form: FormData,
+    back: URL,
+    render: Render,
+    vet: Vet | None = None,
+) -> Response:
+    """`give` once the caller's reach is settled: checked already, or a certification the
+    command begins."""
     step = type_of(kind)
     entered = {name: [str(v) for v in form.getlist(name)] for name in form if name != CSRF_FIELD}
     try:

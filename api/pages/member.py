@@ -3,12 +3,11 @@ non-conformities and the application form, and one certification with the forms 
 gives (the self-assessment, a corrective action plan for each open NC)."""
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
-from uuid import uuid4
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData
@@ -16,9 +15,8 @@ from starlette.datastructures import FormData
 from api.access import MemberCaller, member_organisation
 from api.deps import Connection, Today
 from api.models.certifications import TimelineEntry
-from api.dispatch import Delivery
-from api.models.commands import Problem
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, problems_of, type_of
+from api.dispatch import new_certification_id
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, send, type_of
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
@@ -26,7 +24,7 @@ from api.queries import certifications as q
 from api.queries.documents import attached_documents
 from api.queries.nonconformities import open_nonconformities
 from api.queries.oversight import deadline_page
-from api.routes.commands import CertificationId, Dispatch, command_of
+from api.routes.commands import CertificationId, Dispatch
 from api.rows import deadline, summary
 from api.visibility import visible_to
 from domain import commands as cmd
@@ -99,20 +97,11 @@ async def member_apply(
     request: Request, conn: Connection, today: Today, caller: MemberCaller, form: PostedForm, dispatcher: Dispatch,
 ) -> Response:
     """An application for the organisation, from the form; on to the new certification's page."""
-    step = type_of(cmd.Apply)
-    entered = {name: [str(v) for v in form.getlist(name)] for name in form if name != "csrf_token"}
-    try:
-        command = command_of(cmd.Apply, caller, _application(form, caller))
-    except RequestValidationError as error:
-        outcome = Outcome(problems=problems_of(error), step=step, entered=entered)
-        return await _member_page(request, conn, today, caller, outcome, 422)
-    certification_id = f"cert-{uuid4()}"
-    answer = await dispatcher.run(Delivery(caller, certification_id, command, None, b"", 201))
-    if answer.status_code != 201:
-        outcome = Outcome(refusal=Problem.model_validate_json(answer.body), step=step, entered=entered)
-        return await _member_page(request, conn, today, caller, outcome, answer.status_code)
-    page = request.url_for("member_certification_page", certification_id=certification_id)
-    return RedirectResponse(page.include_query_params(done=step, version=answer.data()["version"]), 303)
+    certification_id = new_certification_id(caller, None)
+    new_page = request.url_for("member_certification_page", certification_id=certification_id)
+    again = partial(_member_page, request, conn, today, caller)
+    fields = _application(form, caller)
+    return await send(dispatcher, caller, certification_id, cmd.Apply, fields, form, new_page, again)
 
 
 def _self_assessed_at(timeline: list[TimelineEntry]) -> datetime | None:

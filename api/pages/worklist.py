@@ -15,7 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from api.access import AuditFirmCaller, audit_firm
 from api.deps import AppOptions, Connection, Today
 from api.pages.audit_steps import STEP_FORMS, next_step
-from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, type_of
+from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, type_of
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
@@ -126,10 +126,8 @@ async def attach_document_form(
     dispatcher: Dispatch, options: AppOptions, certification_id: CertificationId,
 ) -> Response:
     """An audit's report or public summary, uploaded from its form; back to the page."""
-    async def again(outcome: Outcome, status: int) -> Response:
-        return await _audit_page(request, conn, today, caller, certification_id, outcome, status)
-
-    await dispatcher.require_reach(caller, certification_id)
+    await dispatcher.require_reach(caller, certification_id)  # before the upload is stored
+    again = partial(_audit_page, request, conn, today, caller, certification_id)
     step = type_of(cmd.AttachDocument)
     if (refusal := refused_uploader(caller)) is not None:
         return await again(Outcome(refusal=refusal, step=step), 403)
@@ -142,7 +140,7 @@ async def attach_document_form(
         return await again(Outcome(problems=(str(error.detail),), step=step), error.status_code)
     fields = attachment_fields(str(form.get("audit_id", "")), str(form.get("kind", "")), stored, upload.filename)
     back = request.url_for("audit_page", certification_id=certification_id)
-    return await give(dispatcher, caller, certification_id, cmd.AttachDocument, fields, form, back, again)
+    return await send(dispatcher, caller, certification_id, cmd.AttachDocument, fields, form, back, again)
 
 
 @router.post("/{certification_id}/{step}", name="audit_step")

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from api.access import Caller
-from api.dispatch import Delivery, Dispatcher, keyed_id
+from api.dispatch import Delivery, Dispatcher, new_certification_id
 from api.idempotency import request_hash
 from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
 from api.lead_auditor import check_lead_auditor
@@ -77,7 +77,7 @@ async def apply(
     repeated Idempotency-Key)."""
     fields = body.model_dump(exclude={"member_id"}) | await _applicant(caller, body.member_id, directory)
     command = command_of(cmd.Apply, caller, fields)
-    certification_id = "cert-" + keyed_id(caller, idempotency_key, "certification")
+    certification_id = new_certification_id(caller, idempotency_key)
     delivery = await delivery_of(request, caller, certification_id, command, idempotency_key, 201)
     answer = await dispatcher.deliver(delivery)
     if answer.status_code == 201:
