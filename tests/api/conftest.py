@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.access import SESSION_COOKIE
 from domain.actors import Actor
+from eventstore import EventStore
 from api.app import create_app
 from api.deps import today
 from projections.projector import Projector
@@ -26,7 +27,7 @@ from tests.api.factories import TODAY, Programme
 from tests.api.serving import serving
 from tests.api.journey import Journey
 from tests.people import People
-from tests.scenario import SECRETARIAT, Lifecycle
+from tests.scenario import SECRETARIAT
 
 
 def pinned(app: FastAPI) -> FastAPI:
@@ -83,9 +84,12 @@ async def projector(engine: AsyncEngine) -> AsyncIterator[Projector]:
 
 
 @pytest.fixture
-def journey(env: WorkflowEnvironment, lifecycle: Lifecycle, service: httpx.AsyncClient, people: People) -> Journey:
+def journey(
+    env: WorkflowEnvironment, certifications: CertificationClient, store: EventStore, service: httpx.AsyncClient,
+    people: People,
+) -> Journey:
     """A certification's life over HTTP; see tests/api/journey.py."""
-    return Journey(env, lifecycle, service, people)
+    return Journey(env, certifications, store, service, people)
 
 
 @pytest.fixture

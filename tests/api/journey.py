@@ -10,9 +10,10 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as cmd
 from domain.actors import Actor
 from domain.events import EVENT_ADAPTER, Event
-from domain.state import CertificationState
+from eventstore import EventStore
 from tests.people import People
 from tests.scenario import AUDITOR, Lifecycle
+from workflows.client import CertificationClient
 
 
 class CommandFailed(Exception):
@@ -36,8 +37,11 @@ class Journey(Lifecycle):
     """Time passes as in `Lifecycle`; commands go over HTTP; the certification id is the
     one the API gave the application."""
 
-    def __init__(self, env: WorkflowEnvironment, lifecycle: Lifecycle, http: httpx.AsyncClient, people: People) -> None:
-        super().__init__(env, lifecycle.client, lifecycle.store)
+    def __init__(
+        self, env: WorkflowEnvironment, client: CertificationClient, store: EventStore, http: httpx.AsyncClient,
+        people: People,
+    ) -> None:
+        super().__init__(env, client, store)
         self.http = http
         self.people = people
         self.responses: list[httpx.Response] = []
@@ -65,6 +69,3 @@ class Journey(Lifecycle):
         answer = response.json()
         self.certification_id = answer["certification_id"]
         return [EVENT_ADAPTER.validate_python(e) for e in answer["events"]]
-
-    async def state(self) -> CertificationState:
-        return await self.client.state(self.certification_id)
