@@ -3,16 +3,8 @@
 from typing import ClassVar
 
 from eventstore import RecordedEvent
-from projections.fields import actor, day, occurred_at
+from projections.fields import AUDIT_STEPS, actor, day, occurred_at
 from projections.projection import Row, RowsPerCertification
-
-_STEPS = {
-    "AuditStarted": "in-progress",
-    "FindingsRecorded": "findings-recorded",
-    "ReportSubmitted": "report-submitted",
-    "ReportReturned": "returned",
-    "ReportAccepted": "closed",
-}
 
 
 class AuditsProjection(RowsPerCertification):
@@ -29,7 +21,7 @@ class AuditsProjection(RowsPerCertification):
                 "report_submitted_at": None, "decided_at": None, "major_ncs": None, "minor_ncs": None,
             }
             return
-        step = _STEPS.get(event.event_type)
+        step = AUDIT_STEPS.get(event.event_type)
         row = rows.get((data.get("audit_id"),))
         if step is None or row is None:
             return

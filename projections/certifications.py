@@ -8,13 +8,9 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from eventstore import RecordedEvent
-from projections.fields import ENDING_EVENTS, day, occurred_at
+from projections.fields import AUDIT_STEPS, ENDING_EVENTS, day, occurred_at
 from projections.projection import Row, RowsPerCertification
 
-_AUDIT_STEPS = {
-    "AuditStarted": "in-progress", "FindingsRecorded": "findings-recorded", "ReportSubmitted": "report-submitted",
-    "ReportReturned": "returned", "ReportAccepted": "closed",
-}
 _CERTIFICATE_STATUS = {
     "CertificateSuspended": "suspended", "CertificateReinstated": "active", "CertificateWithdrawn": "withdrawn",
     "CertificateRevoked": "revoked", "CertificateExpired": "expired",
@@ -76,8 +72,8 @@ class CertificationsProjection(RowsPerCertification):
                            first_certified_on=row["first_certified_on"] or occurred_at(event).date())
             case "CertificationRefused" if row["certificate_status"] not in ("active", "suspended"):
                 row["phase"] = "refused"
-            case _ if kind in _AUDIT_STEPS:
-                row["current_audit_status"] = _AUDIT_STEPS[kind]
+            case _ if kind in AUDIT_STEPS:
+                row["current_audit_status"] = AUDIT_STEPS[kind]
             case _ if kind in _CERTIFICATE_STATUS:
                 row["certificate_status"] = _CERTIFICATE_STATUS[kind]
                 if kind in ENDING_EVENTS:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, get_args
 
+from domain.audits import AuditStatus
 from domain.events import Event
 from eventstore import RecordedEvent
 
@@ -12,6 +13,15 @@ CERTIFICATION_EVENTS = frozenset(
 """The event types read models are made of; anything else in the log is stepped over."""
 
 ENDING_EVENTS = frozenset({"CertificateWithdrawn", "CertificateRevoked", "CertificateExpired"})
+
+AUDIT_STEPS: dict[str, str] = {
+    "AuditStarted": AuditStatus.IN_PROGRESS.value,
+    "FindingsRecorded": AuditStatus.FINDINGS_RECORDED.value,
+    "ReportSubmitted": AuditStatus.REPORT_SUBMITTED.value,
+    "ReportReturned": AuditStatus.RETURNED.value,
+    "ReportAccepted": AuditStatus.CLOSED.value,
+}
+"""The audit status each step's event leaves an audit in."""
 
 
 def day(value: str | None) -> date | None:
