@@ -40,13 +40,14 @@ REMEMBERED_COMMANDS = 1_000
 _ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
     maximum_interval=timedelta(seconds=10),
-    non_retryable_error_types=["ConcurrencyError", "DuplicateEventError"],
 )
+"""What append_events refuses for good it raises as non-retryable (activities/events.py)."""
 
 
 def refusal(error: DomainError) -> ApplicationError:
-    """How a domain refusal crosses Temporal: its rule as the error type."""
-    return ApplicationError(error.message, {"rule": error.rule, "kind": error.kind}, type=error.kind, non_retryable=True)
+    """How a domain refusal crosses Temporal: its kind as the error type, its rule as the
+    details (what workflows/client.py reads)."""
+    return ApplicationError(error.message, {"rule": error.rule}, type=error.kind, non_retryable=True)
 
 
 def _update_id() -> str:
