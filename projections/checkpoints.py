@@ -25,11 +25,10 @@ async def lock(conn: AsyncConnection, names: list[str]) -> dict[str, LogPosition
     return {name: LogPosition(tx, position) for name, tx, position in rows}
 
 
-async def save(conn: AsyncConnection, name: str, position: LogPosition, applied: int, *, reset: bool = False) -> None:
-    counted = applied if reset else checkpoints.c.events_applied + applied
+async def save(conn: AsyncConnection, name: str, position: LogPosition, applied: int) -> None:
     await conn.execute(
         checkpoints.update()
         .where(checkpoints.c.projection == name)
         .values(transaction_id=position.transaction_id, global_position=position.global_position,
-                events_applied=counted, updated_at=func.now())
+                events_applied=checkpoints.c.events_applied + applied, updated_at=func.now())
     )
