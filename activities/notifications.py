@@ -44,9 +44,7 @@ class NotificationActivities:
     @activity.defn(name="deliver_notification")
     async def deliver(self, notification: Notification) -> bool:
         """True when delivered now, False when an earlier attempt already had."""
-        row = notification.model_dump(mode="json")
-        row["notification_id"] = notification.notification_id
-        statement = insert(notifications).values(**row).on_conflict_do_nothing()
+        statement = insert(notifications).values(**notification.model_dump()).on_conflict_do_nothing()
         async with self._engine.begin() as conn:
             delivered = (await conn.execute(statement)).rowcount == 1
         info = activity.info()
