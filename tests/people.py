@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.actors import Actor, Role
 from domain.firms import Accreditation
 from identity.directory import Directory, NewUser
-from identity.principal import OrganisationKind, Principal
+from identity.principal import OrganisationKind
 from identity.sessions import Sessions
 from tests.scenario import AUDITOR, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, VIEWER
 
@@ -46,7 +46,6 @@ class People:
     tokens: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, tuple[str, str]] = field(default_factory=dict)
     """user id -> (session cookie, its CSRF token)"""
-    principals: dict[str, Principal] = field(default_factory=dict)
 
     def bearer(self, actor: Actor) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[actor.user_id]}"}
@@ -59,7 +58,6 @@ async def register(engine: AsyncEngine) -> People:
         people.tokens[actor.user_id] = (await directory.issue_token(actor.user_id, "tests")).token
         principal = await directory.principal_for_token(people.tokens[actor.user_id])
         assert principal is not None
-        people.principals[actor.user_id] = principal
         session = await sessions.open(principal)
         people.sessions[actor.user_id] = (session.cookie, session.csrf_token)
     for firm in (AUDITOR.organisation_id, OTHER_AUDITOR.organisation_id):

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.access import SESSION_COOKIE
 from api.app import create_app
 from documents.store import DocumentStore
 
@@ -121,7 +122,7 @@ async def test_a_session_cookie_alone_cannot_send_a_command_without_its_csrf_tok
     anonymous: httpx.AsyncClient, people: People
 ) -> None:
     cookie, csrf_token = people.sessions[SECRETARIAT.user_id]
-    anonymous.cookies.set("certflow_session", cookie)
+    anonymous.cookies.set(SESSION_COOKIE, cookie)
     try:
         forged = await anonymous.post("/api/v1/certifications/x/suspend", json={"reason": "forged"})
         from_our_page = await anonymous.post(

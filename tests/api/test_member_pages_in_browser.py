@@ -8,7 +8,6 @@ from pathlib import Path
 
 from playwright.async_api import expect
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
 from domain import events as ev
@@ -131,7 +130,7 @@ async def test_a_members_viewer_reads_its_certification_without_the_forms(
 
 
 async def test_a_member_applies_through_the_form_and_lands_on_its_new_certification(
-    service_url: str, tab: Tab, projector: Projector, env: WorkflowEnvironment
+    service_url: str, tab: Tab, projector: Projector, certifications: CertificationClient
 ) -> None:
     page = await tab(MEMBER, service_url)
     await page.goto(f"{service_url}/member")
@@ -151,6 +150,6 @@ async def test_a_member_applies_through_the_form_and_lands_on_its_new_certificat
         "Application submitted: the Secretariat reviews it next.")
     await expect(page.locator(".lede")).to_contain_text("applied")
     certification_id = page.url.split("/member/")[1].split("?")[0]
-    state = await CertificationClient(env.client, "unused").state(certification_id)
+    state = await certifications.state(certification_id)
     assert (state.member_id, state.entity_name, [f.country for f in state.facilities]) == (
         MEMBER.organisation_id, "Nordic Casthouse", ["NO"])

@@ -155,7 +155,7 @@ async def test_the_counts_cache_serves_counts_until_they_are_ttl_old(engine: Asy
         assert cache.entries == {}
 
 
-async def test_the_counts_cache_drops_expired_entries(engine: AsyncEngine, programme: Programme) -> None:
+async def test_the_counts_cache_drops_expired_entries(engine: AsyncEngine) -> None:
     clock = Clock()
     cache = CountsCache(ttl_seconds=5, clock=clock)
     async with engine.connect() as conn:

@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.journey import Journey
 from tests.people import People
 from tests.scenario import AUDITOR, MEMBER, SECRETARIAT
 
@@ -25,7 +24,7 @@ def walkthrough() -> str:
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the walkthrough uses curl")
 async def test_the_readme_walkthrough_takes_an_application_to_a_full_certificate(
-    journey: Journey, service: httpx.AsyncClient, people: People
+    service: httpx.AsyncClient, people: People
 ) -> None:
     env = {
         **os.environ, "API": str(service.base_url.join("/api/v1")), "FIRM": AUDITOR.organisation_id, "LEAD": AUDITOR.user_id,

@@ -36,8 +36,6 @@ async def test_serve_answers_until_stop_is_set_then_returns(engine: AsyncEngine)
 def test_the_listening_socket_declares_tcp_so_responses_are_not_held_back() -> None:
     """asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP; without it a
     kept-alive connection waits ~40 ms per response (Nagle's algorithm + delayed ACK)."""
-    import socket
-
     from api.server import _listen
 
     sock = _listen("127.0.0.1", 0)
