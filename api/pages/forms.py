@@ -69,6 +69,14 @@ def type_of(kind: type[BaseModel]) -> str:
     return str(kind.model_fields["type"].default)
 
 
+def step_kind(steps: Mapping[str, type[BaseModel]], step: str, what: str) -> type[BaseModel]:
+    """The command a form's path names, one of `steps`; 404 "there is no <what> <step>" otherwise."""
+    kind = steps.get(step)
+    if kind is None:
+        raise HTTPException(404, f"there is no {what} {step}")
+    return kind
+
+
 def fields_for(kind: type[BaseModel], form: FormData) -> dict[str, Any]:
     """The form's values for the command's own fields (the caller is the actor, the path names the command)."""
     names = [name for name in kind.model_fields if name not in _SET_BY_THE_PAGE]

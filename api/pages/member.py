@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,7 +16,7 @@ from api.access import MemberCaller, member_organisation
 from api.deps import Connection, Today
 from api.models.certifications import TimelineEntry
 from api.dispatch import new_certification_id
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, send, type_of
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, send, step_kind, type_of
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
@@ -144,12 +144,7 @@ async def member_step(
     dispatcher: Dispatch, certification_id: CertificationId, step: str,
 ) -> Response:
     """The self-assessment or a corrective action plan from its form; back to the certification's page."""
-    kind = STEPS.get(step)
-    if kind is None:
-        raise HTTPException(404, f"there is no member step {step}")
-
-    async def again(outcome: Outcome, status: int) -> Response:
-        return await _certification_page(request, conn, today, caller, certification_id, outcome, status)
-
+    kind = step_kind(STEPS, step, "member step")
+    again = partial(_certification_page, request, conn, today, caller, certification_id)
     back = request.url_for("member_certification_page", certification_id=certification_id)
     return await give(dispatcher, caller, certification_id, kind, fields_for(kind, form), form, back, again)

@@ -1,9 +1,10 @@
 """The Secretariat's dashboard: overview, certifications, one certification, programme."""
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,7 +20,7 @@ from api.queries.overview_cache import counts_cache
 from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.programme import programme_metrics
 from api.rows import deadline, review, summary
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, type_of
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, step_kind, type_of
 from api.queries.documents import attached_documents
 from api.routes.commands import CertificationId, Dispatch
 from api.within_reach import certification_within_reach
@@ -171,13 +172,8 @@ async def secretariat_decision(
 ) -> Response:
     """A decision from its form (accept or reject an application, accept or return a report,
     suspend, reinstate, withdraw, extend a deadline); back to the certification's page."""
-    kind = DECISIONS.get(decision)
-    if kind is None:
-        raise HTTPException(404, f"there is no decision {decision}")
-
-    async def again(outcome: Outcome, status: int) -> Response:
-        return await _certification_page(request, conn, today, caller, certification_id, outcome, status)
-
+    kind = step_kind(DECISIONS, decision, "decision")
+    again = partial(_certification_page, request, conn, today, caller, certification_id)
     back = request.url_for("certification_page", certification_id=certification_id)
     return await give(dispatcher, caller, certification_id, kind, fields_for(kind, form), form, back, again)
 

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 from api.access import AuditFirmCaller, audit_firm
 from api.deps import AppOptions, Connection, Today
 from api.pages.audit_steps import STEP_FORMS, next_step
-from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, type_of
+from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, step_kind, type_of
 from api.pages.templating import links, templates, words
 from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
@@ -149,16 +149,11 @@ async def audit_step(
     dispatcher: Dispatch, directory: Directory_, certification_id: CertificationId, step: str,
 ) -> Response:
     """One audit step from its form; back to the certification's page."""
-    kind = STEPS.get(step)
-    if kind is None:
-        raise HTTPException(404, f"there is no audit step {step}")
+    kind = step_kind(STEPS, step, "audit step")
     fields = fields_for(kind, form)
     if kind is cmd.RecordFindings:
         fields["findings"] = _findings(form)
-
-    async def again(outcome: Outcome, status: int) -> Response:
-        return await _audit_page(request, conn, today, caller, certification_id, outcome, status)
-
+    again = partial(_audit_page, request, conn, today, caller, certification_id)
     back = request.url_for("audit_page", certification_id=certification_id)
     vet = _vet(kind, caller, directory)
     return await give(dispatcher, caller, certification_id, kind, fields, form, back, again, vet)
