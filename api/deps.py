@@ -9,7 +9,6 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from documents.pdf import MAX_SIZE_BYTES
 from workflows.tally import CommandTally
 
 
@@ -20,8 +19,8 @@ class Options:
     public_threshold: int
     temporal_ping: Callable[[], Awaitable[bool]] | None
     max_projector_lag_events: int
-    command_tally: CommandTally | None = None
-    max_document_bytes: int = MAX_SIZE_BYTES
+    command_tally: CommandTally | None
+    max_document_bytes: int
 
 
 def get_engine(request: Request) -> AsyncEngine:

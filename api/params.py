@@ -2,7 +2,7 @@
 `x=`; those mean "not given", so the API and the forms share one set of rules. A bad value
 is refused with 422 naming the field (FastAPI reports the location as ["query", field])."""
 
-from typing import Literal, Self
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
@@ -109,9 +109,6 @@ class CertificationQuery(CertificationFilters):
     @property
     def descending(self) -> bool:
         return self.sort.startswith("-")
-
-    def unpaged(self) -> Self:
-        return self.model_copy(update={"cursor": None})
 
 
 class DeadlineQuery(ScopeFilters):
