@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, RowMapping, Select, Table, exists, func, o
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
-from api.params import CertificationFilters, ScopeFilters
+from api.params import CertificationFilters
 from domain.certificates import LIVE_STATUSES
 from domain.state import Phase
 from projections.tables import audits, certifications, deadlines, nonconformities, timeline
@@ -23,8 +23,9 @@ next_deadline_due = (
 )
 
 
-def scope(filters: ScopeFilters) -> list[ColumnElement[bool]]:
-    return [C.standard_code == filters.standard] if filters.standard else []
+def scope(standard: str | None) -> list[ColumnElement[bool]]:
+    """Certifications against the standard; all of them for None (or a blank)."""
+    return [C.standard_code == standard] if standard else []
 
 
 def _deadline_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -32,7 +33,7 @@ def _deadline_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def conditions(filters: CertificationFilters, today: date) -> list[ColumnElement[bool]]:
-    where = scope(filters)
+    where = scope(filters.standard)
     if filters.state is not None:
         column = C.phase if filters.state in tuple(Phase) else C.certificate_status
         where.append(column == filters.state)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
 from api.params import MaterialFlowQuery
+from api.queries.certifications import scope
 from projections.tables import certifications, material_flows
 
 F = material_flows.c
@@ -24,9 +25,7 @@ async def flow_page(
     conn: AsyncConnection, query: MaterialFlowQuery, visible: Sequence[ColumnElement[bool]]
 ) -> tuple[list[RowMapping], str | None]:
     """Reported figures, latest year first, then by certification and category."""
-    statement = _reports().where(*visible)
-    if query.standard:
-        statement = statement.where(C.standard_code == query.standard)
+    statement = _reports().where(*visible, *scope(query.standard))
     if query.year is not None:
         statement = statement.where(F.year == query.year)
     if query.member is not None:
@@ -58,8 +57,7 @@ async def public_totals(
         .having(members >= threshold)
         .order_by(F.year.desc(), F.category)
     )
-    if standard:
-        statement = statement.where(C.standard_code == standard)
+    statement = statement.where(*scope(standard))
     if year is not None:
         statement = statement.where(F.year == year)
     return list((await conn.execute(statement)).mappings())

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
 from api.params import DeadlineQuery
+from api.queries.certifications import scope
 from domain.audits import AuditStatus
 from projections.tables import audits, certifications, deadlines
 
@@ -16,9 +17,7 @@ A = audits.c
 
 
 def deadline_conditions(query: DeadlineQuery, today: date) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if query.standard:
-        where.append(certifications.c.standard_code == query.standard)
+    where = scope(query.standard)
     if query.kind is not None:
         where.append(D.kind == query.kind)
     if query.due_within_days is not None:
@@ -71,8 +70,7 @@ async def review_queue(conn: AsyncConnection, standard: str | None, limit: int |
         .where(A.status == AuditStatus.REPORT_SUBMITTED)
         .order_by(A.report_submitted_at.asc().nulls_last(), A.certification_id, A.audit_id)
     )
-    if standard:
-        statement = statement.where(certifications.c.standard_code == standard)
+    statement = statement.where(*scope(standard))
     return list((await conn.execute(statement.limit(limit))).mappings())
 
 
@@ -81,6 +79,6 @@ async def reviews_waiting(conn: AsyncConnection, standard: str | None) -> int:
     statement = select(func.count()).select_from(audits).where(A.status == AuditStatus.REPORT_SUBMITTED)
     if standard:
         statement = statement.join(certifications, certifications.c.certification_id == A.certification_id).where(
-            certifications.c.standard_code == standard
+            *scope(standard)
         )
     return int(await conn.scalar(statement) or 0)

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import BigInteger, ColumnElement, Select, cast, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.queries.certifications import live
+from api.queries.certifications import live, scope
 from domain.certificates import LIVE_STATUSES, CertificateStatus
 from projections.tables import certifications, deadlines
 
@@ -88,9 +88,7 @@ async def overdue_count(conn: AsyncConnection, standard: str | None, today: date
     EXISTS inside the count: PostgreSQL hashes the few past-due ids once (from the due index)
     instead of probing `deadlines` once per certification."""
     past_due = select(deadlines.c.certification_id).where(deadlines.c.due < today)
-    statement = select(func.count()).where(C.certification_id.in_(past_due))
-    if standard:
-        statement = statement.where(C.standard_code == standard)
+    statement = select(func.count()).where(C.certification_id.in_(past_due), *scope(standard))
     return await conn.scalar(statement) or 0
 
 

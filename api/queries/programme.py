@@ -13,22 +13,18 @@ from api.models.programme import (
     CriterionCount,
     ProgrammeMetrics,
 )
-from api.queries.certifications import live
+from api.queries.certifications import live, scope
 from domain.nonconformities import Severity
 from projections.tables import audits, certifications, nonconformities
 
 C = certifications.c
 
 
-def _scope(standard: str | None) -> list[ColumnElement[bool]]:
-    return [C.standard_code == standard] if standard else []
-
-
 def _in_scope(certification_id: ColumnElement[str], standard: str | None) -> list[ColumnElement[bool]]:
     """For tables beside `certifications`: rows of certifications against the standard."""
     if not standard:
         return []
-    return [certification_id.in_(select(C.certification_id).where(C.standard_code == standard))]
+    return [certification_id.in_(select(C.certification_id).where(*scope(standard)))]
 
 
 async def headline(conn: AsyncConnection, standard: str | None) -> Row[int, int, int, int]:
@@ -38,7 +34,7 @@ async def headline(conn: AsyncConnection, standard: str | None) -> Row[int, int,
         func.count(),
         func.count().filter(live()),
         func.count().filter(live(), C.external_certifications > 0),
-    ).where(*_scope(standard))
+    ).where(*scope(standard))
     return (await conn.execute(statement)).one()
 
 
@@ -46,7 +42,7 @@ async def certificates(
     conn: AsyncConnection, standard: str | None, live_only: bool = False
 ) -> list[Row[str, str, int]]:
     """Certificates per standard and certificate status."""
-    where = [*_scope(standard), live() if live_only else C.certificate_status.is_not(None)]
+    where = [*scope(standard), live() if live_only else C.certificate_status.is_not(None)]
     statement = (
         select(C.standard_code, C.certificate_status, func.count().label("certificates"))
         .where(*where)
@@ -58,7 +54,7 @@ async def certificates(
 
 def _certified_facilities(standard: str | None) -> Select[str, str, object]:
     facility = func.jsonb_array_elements(C.facilities, type_=JSONB).label("facility")
-    return select(C.certification_id, C.member_id, facility).where(live(), *_scope(standard))
+    return select(C.certification_id, C.member_id, facility).where(live(), *scope(standard))
 
 
 async def countries(conn: AsyncConnection, standard: str | None, min_members: int = 1) -> list[Row[str, int, int, int]]:
@@ -85,7 +81,7 @@ async def audit_firms(conn: AsyncConnection, standard: str | None) -> list[Row[s
     """Each assigned audit firm, how many certifications it audits, and their countries."""
     assigned = (
         select(C.audit_firm_id, C.audit_firm_name, C.certification_id, func.unnest(C.countries).label("country"))
-        .where(C.audit_firm_id.is_not(None), *_scope(standard))
+        .where(C.audit_firm_id.is_not(None), *scope(standard))
         .subquery()
     )
     statement = (
@@ -115,7 +111,7 @@ async def audits_per_month(conn: AsyncConnection, standard: str | None) -> list[
 async def median_days_to_certification(conn: AsyncConnection, standard: str | None) -> float | None:
     days = cast(C.first_certified_on - C.applied_on, Integer)
     median = cast(func.percentile_cont(0.5).within_group(days), Float)
-    return await conn.scalar(select(median).where(C.first_certified_on.is_not(None), *_scope(standard)))
+    return await conn.scalar(select(median).where(C.first_certified_on.is_not(None), *scope(standard)))
 
 
 async def nonconformities_per_criterion(conn: AsyncConnection, standard: str | None) -> list[Row[str, int, int, int]]:

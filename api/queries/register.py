@@ -12,7 +12,7 @@ from projections.tables import certifications
 
 async def register_page(conn: AsyncConnection, query: RegisterQuery) -> tuple[list[RowMapping], str | None]:
     """Certified entities (active or suspended certificates) by entity name."""
-    where = [q.live(), *q.scope(query)]
+    where = [q.live(), *q.scope(query.standard)]
     if query.country is not None:
         where.append(certifications.c.countries.contains([query.country]))
     return await q.page(conn, where, "entity_name", False, query.limit, query.cursor)
@@ -21,8 +21,7 @@ async def register_page(conn: AsyncConnection, query: RegisterQuery) -> tuple[li
 async def register_summary(conn: AsyncConnection, standard: str | None, threshold: int) -> RegisterSummary:
     """Public aggregates. A country shows only when at least `threshold` distinct members hold
     certificates there, so no single member's figures can be read off a country's row."""
-    scope = [certifications.c.standard_code == standard] if standard else []
-    certified = await conn.scalar(select(func.count()).where(q.live(), *scope)) or 0
+    certified = await conn.scalar(select(func.count()).where(q.live(), *q.scope(standard))) or 0
     return RegisterSummary(
         certified_entities=certified,
         certificates=[
