@@ -10,11 +10,9 @@ from api.deps import AppOptions, Connection
 from api.pages.templating import templates
 from api.params import RegisterQuery
 from api.queries import overview
-from api.queries.register import register_page, register_summary
-from api.queries.documents import public_summaries
+from api.queries.register import register_summary
 from api.queries.material_flows import public_totals
-from api.routes.register import summary_link
-from api.rows import register_entries
+from api.routes.register import register_listing
 
 router = APIRouter(tags=["public"], include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -24,13 +22,12 @@ async def register(
     request: Request, conn: Connection, options: AppOptions, query: Annotated[RegisterQuery, Query()]
 ) -> HTMLResponse:
     """Certified entities, a page at a time, with public figures by country."""
-    rows, next_cursor = await register_page(conn, query)
-    summaries = await public_summaries(conn, [r["certification_id"] for r in rows])
+    entries, next_cursor = await register_listing(request, conn, query)
     summary = await register_summary(conn, query.standard, options.public_threshold)
     context = {
         "query": query,
         "standards": await overview.standards(conn, live_only=True),
-        "entries": register_entries(rows, summaries, summary_link(request)),
+        "entries": entries,
         "summary": summary,
         "material_flows": await public_totals(conn, query.standard, None, options.public_threshold),
         "country_chart": bar_chart(

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.deps import AppOptions, Connection
-from api.models.register import RegisterPage, RegisterSummary
+from api.models.register import RegisterEntry, RegisterPage, RegisterSummary
 from api.params import RegisterQuery, ScopeFilters
 from api.queries.register import register_page, register_summary
 from api.queries.documents import public_summaries
@@ -19,9 +20,18 @@ router = APIRouter(prefix="/register", tags=["public register"])
 async def list_register(request: Request, conn: Connection, query: Annotated[RegisterQuery, Query()]) -> RegisterPage:
     """Certified entities: standard, certificate state and validity, facilities, next audit,
     and their public summary audit reports."""
+    entries, next_cursor = await register_listing(request, conn, query)
+    return RegisterPage(items=entries, next_cursor=next_cursor)
+
+
+async def register_listing(
+    request: Request, conn: AsyncConnection, query: RegisterQuery
+) -> tuple[list[RegisterEntry], str | None]:
+    """One page of the register with each entry's public summary reports, and the next cursor
+    (the API's listing and the register page show the same)."""
     rows, next_cursor = await register_page(conn, query)
     summaries = await public_summaries(conn, [r["certification_id"] for r in rows])
-    return RegisterPage(items=register_entries(rows, summaries, summary_link(request)), next_cursor=next_cursor)
+    return register_entries(rows, summaries, summary_link(request)), next_cursor
 
 
 def summary_link(request: Request) -> Callable[[str, str], str]:
