@@ -2,9 +2,9 @@
 `x=`; those mean "not given", so the API and the forms share one set of rules. A bad value
 is refused with 422 naming the field (FastAPI reports the location as ["query", field])."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
 
 from api import cursor
@@ -47,13 +47,22 @@ class QueryModel(BaseModel):
         return check_storable(value)
 
 
+def _upper_case(country: str | None) -> str | None:
+    return country.upper() if country else country
+
+
+CountryCode = Annotated[
+    str | None, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code"), AfterValidator(_upper_case)
+]
+
+
 class ScopeFilters(QueryModel):
     standard: str | None = Field(default=None, max_length=100, description="standard code, e.g. ASI-PS")
 
 
 class CertificationFilters(ScopeFilters):
     state: str | None = Field(default=None, description=f"a phase or certificate status: {', '.join(STATES)}")
-    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+    country: CountryCode = None
     audit_firm: str | None = Field(default=None, max_length=100, description="audit firm id")
     due_within_days: int | None = Field(
         None, ge=0, le=3660, description="next audit or an open deadline due from today to today + N"
@@ -66,11 +75,6 @@ class CertificationFilters(ScopeFilters):
         if state is not None and state not in STATES:
             raise ValueError(f"must be one of {', '.join(STATES)}")
         return state
-
-    @field_validator("country")
-    @classmethod
-    def _upper_case(cls, country: str | None) -> str | None:
-        return country.upper() if country else country
 
 
 def _check_cursor(value: str | None, length: int, sort: str | None = None) -> str | None:
@@ -125,14 +129,9 @@ class DeadlineQuery(ScopeFilters):
 
 
 class RegisterQuery(ScopeFilters):
-    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")
+    country: CountryCode = None
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
     cursor: str | None = Field(default=None, description="next_cursor of the previous page")
-
-    @field_validator("country")
-    @classmethod
-    def _upper_case(cls, country: str | None) -> str | None:
-        return country.upper() if country else country
 
     @field_validator("cursor")
     @classmethod
