@@ -17,7 +17,9 @@ from domain.events import Event
 from domain.scope import ExternalCertification, Facility, StandardRef
 from domain.state import CertificationState
 
-_SET_BY_THE_API = ("actor", "type")
+SET_BY_THE_API = ("actor", "type")
+"""A command's fields that no body (nor a page's form) gives: the caller is the actor, the
+path names the type."""
 
 
 class Body(BaseModel):
@@ -31,7 +33,7 @@ class Body(BaseModel):
 
 def body_of(command: type[BaseModel]) -> type[BaseModel]:
     fields: dict[str, Any] = {
-        name: (info.annotation, info) for name, info in command.model_fields.items() if name not in _SET_BY_THE_API
+        name: (info.annotation, info) for name, info in command.model_fields.items() if name not in SET_BY_THE_API
     }
     name = "".join(part.title() for part in command.model_fields["type"].default.split("-")) + "Body"
     return create_model(name, __base__=Body, __doc__=command.__doc__, **fields)

@@ -19,13 +19,12 @@ from starlette.datastructures import FormData
 
 from api.access import Caller, require_csrf
 from api.dispatch import Delivery, Dispatcher
-from api.models.commands import Problem
+from api.models.commands import SET_BY_THE_API, Problem
 from api.queries.freshness import caught_up
 from api.routes.commands import command_of
 from identity.principal import Principal
 
 CSRF_FIELD = "csrf_token"
-_SET_BY_THE_PAGE = ("actor", "type")
 
 # By command type: what the page says once the command is recorded. Fixed sentences, so a
 # link cannot make the page say anything else.
@@ -79,7 +78,7 @@ def step_kind(steps: Mapping[str, type[BaseModel]], step: str, what: str) -> typ
 
 def fields_for(kind: type[BaseModel], form: FormData) -> dict[str, Any]:
     """The form's values for the command's own fields (the caller is the actor, the path names the command)."""
-    names = [name for name in kind.model_fields if name not in _SET_BY_THE_PAGE]
+    names = [name for name in kind.model_fields if name not in SET_BY_THE_API]
     return {name: form[name] for name in names if isinstance(form.get(name), str)}
 
 
