@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from certflow.binaries import installed
 from certflow.settings import Settings
 from eventstore import EventStore
 from eventstore.database import create_engine
@@ -21,6 +19,7 @@ from eventstore.embedded import start_embedded
 from tests.databases import own_database
 from tests.people import People, register
 from tests.scenario import Lifecycle, Story
+from tests.temporal import time_skipping
 from worker import build_worker
 from workflows.client import CertificationClient
 
@@ -68,10 +67,7 @@ def store(engine: AsyncEngine) -> EventStore:
 @pytest.fixture
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping Temporal server per test: each test owns its clock."""
-    environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=installed("temporal-test-server"),
-    )
+    environment = await time_skipping()
     yield environment
     await environment.shutdown()
 

@@ -27,12 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from api.deps import today
-from certflow.binaries import installed
 from documents.store import DocumentStore
 from domain import commands as cmd
 from domain.actors import Actor
@@ -41,11 +37,13 @@ from domain.documents import DocumentKind
 from eventstore import EventStore
 from eventstore.database import create_engine
 from projections.projector import Projector
-from tests.api.factories import TODAY, Programme, days
+from tests.api.conftest import pinned
+from tests.api.factories import Programme, days
 from tests.api.serving import serving
 from tests.databases import own_database
 from tests.people import People, register
 from tests.scenario import AUDITOR, EPOCH, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETARIAT, Lifecycle, findings, pdf
+from tests.temporal import time_skipping
 from worker import build_worker
 from workflows.client import CertificationClient
 
@@ -107,9 +105,7 @@ async def _scripted(engine: AsyncEngine) -> None:
 async def _deployed(server_url: str) -> AsyncIterator[Deployment]:
     async with own_database(server_url, "certflow_contract") as database_url:
         engine = create_engine(database_url)
-        environment = await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter, test_server_existing_path=installed("temporal-test-server")
-        )
+        environment = await time_skipping()
         try:
             people = await register(engine)
             await _scripted(engine)
@@ -117,9 +113,7 @@ async def _deployed(server_url: str) -> AsyncIterator[Deployment]:
                 client = CertificationClient(environment.client, worker.task_queue)
                 await _certified_with_documents(Lifecycle(environment, client, EventStore(engine)), engine)
                 await Projector(engine).catch_up()
-                app = create_app(engine, commands_client=client)
-                app.dependency_overrides[today] = lambda: TODAY
-                async with serving(app) as url:
+                async with serving(pinned(create_app(engine, commands_client=client))) as url:
                     yield Deployment(url, people)
         finally:
             await environment.shutdown()
