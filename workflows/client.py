@@ -46,12 +46,21 @@ class CertificationClient:
         self, certification_id: str, command: cmd.Command, command_id: str | None = None
     ) -> CommandOutcome:
         """Runs the command; the same command_id sent again is applied once."""
+        try:
+            outcome = await self._execute(certification_id, command, command_id)
+        except CommandRefused as refused:
+            self._tally.record_refused(command.type, refused.kind, refused.rule)
+            raise
+        self._tally.record_accepted(command.type)
+        return outcome
+
+    async def _execute(self, certification_id: str, command: cmd.Command, command_id: str | None) -> CommandOutcome:
         if isinstance(command, cmd.Apply):
-            self._check_application(certification_id, command)
+            _check_application(certification_id, command)
             await self._start(certification_id)
         handle = self._client.get_workflow_handle(certification_id)
         try:
-            outcome = await handle.execute_update(
+            return await handle.execute_update(
                 CertificationWorkflow.execute,
                 CommandRequest(command=command),
                 id=command_id or str(uuid4()),
@@ -63,21 +72,7 @@ class CertificationClient:
             if error.status not in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 raise
             refused = await self._not_running(certification_id)
-        else:
-            self._tally.record_accepted(command.type)
-            return outcome
-        if isinstance(refused, CommandRefused):
-            self._tally.record_refused(command.type, refused.kind, refused.rule)
         raise refused from None
-
-    def _check_application(self, certification_id: str, command: cmd.Apply) -> None:
-        """The rules an application meets whatever the certification's state, checked before
-        its workflow starts: a refused application must not leave a workflow waiting for one."""
-        try:
-            decide(CertificationState(certification_id=certification_id), command, datetime.now(UTC))
-        except DomainError as error:
-            self._tally.record_refused(command.type, error.kind, error.rule)
-            raise CommandRefused(error.kind, error.rule, error.message) from None
 
     async def _not_running(self, certification_id: str) -> CommandRefused:
         """Why a certification's workflow took no update: it ended, or it never existed."""
@@ -109,6 +104,15 @@ class CertificationClient:
             )
         except WorkflowAlreadyStartedError:
             pass  # the update itself says whether this Apply is allowed
+
+
+def _check_application(certification_id: str, command: cmd.Apply) -> None:
+    """The rules an application meets whatever the certification's state, checked before
+    its workflow starts: a refused application must not leave a workflow waiting for one."""
+    try:
+        decide(CertificationState(certification_id=certification_id), command, datetime.now(UTC))
+    except DomainError as error:
+        raise CommandRefused(error.kind, error.rule, error.message) from None
 
 
 def _refused(error: WorkflowUpdateFailedError) -> Exception:
