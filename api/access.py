@@ -3,14 +3,14 @@
 not fit the route is 403. What a caller may *see* is `api.visibility`."""
 
 import hmac
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from identity.directory import Directory
+from api.deps import get_directory, get_sessions
 from identity.principal import OrganisationKind, Principal
-from identity.sessions import Session, Sessions
+from identity.sessions import Session
 
 SESSION_COOKIE = "certflow_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -25,7 +25,7 @@ async def current_session(request: Request) -> Session | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    return await cast(Sessions, request.app.state.sessions).find(cookie)
+    return await get_sessions(request).find(cookie)
 
 
 # Declares the scheme in the OpenAPI document (and /docs' Authorize button); the header itself
@@ -42,7 +42,7 @@ async def authenticated(
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Authorization: expected 'Bearer <token>'")
-        principal = await cast(Directory, request.app.state.directory).principal_for_token(token.strip())
+        principal = await get_directory(request).principal_for_token(token.strip())
         if principal is None:
             raise _unauthenticated("Authorization: the token is unknown or revoked")
         request.state.caller = principal

@@ -1,5 +1,7 @@
 """What routes depend on, as `Annotated` aliases: the database, today's date, the app's
-options. Each is one function, so a test can override it (`app.dependency_overrides`)."""
+options, the directory. Each is one function, so a test can override it
+(`app.dependency_overrides`). The sessions' getter is here too, for the code that signs in
+and finds the caller."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -9,6 +11,8 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from identity.directory import Directory
+from identity.sessions import Sessions
 from workflows.tally import CommandTally
 
 
@@ -36,6 +40,14 @@ def get_options(request: Request) -> Options:
     return cast(Options, request.app.state.options)
 
 
+def get_directory(request: Request) -> Directory:
+    return cast(Directory, request.app.state.directory)
+
+
+def get_sessions(request: Request) -> Sessions:
+    return cast(Sessions, request.app.state.sessions)
+
+
 def today() -> date:
     """Deadlines fall due by the calendar day in UTC, as the workflows count them."""
     return datetime.now(UTC).date()
@@ -45,3 +57,4 @@ Engine = Annotated[AsyncEngine, Depends(get_engine)]
 Connection = Annotated[AsyncConnection, Depends(get_connection)]
 AppOptions = Annotated[Options, Depends(get_options)]
 Today = Annotated[date, Depends(today)]
+Directory_ = Annotated[Directory, Depends(get_directory)]

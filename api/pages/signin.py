@@ -2,18 +2,19 @@
 it, a CSRF token for its forms); each kind of organisation lands on its own home page."""
 
 import secrets
-from typing import Annotated, cast
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access import SESSION_COOKIE, current_session, require_csrf
+from api.deps import get_directory, get_sessions
 from api.pages.navigation import HOMES
 from api.pages.templating import templates
-from identity.directory import Directory, SignInThrottled
+from identity.directory import SignInThrottled
 from identity.principal import Principal
-from identity.sessions import LIFETIME, Sessions
+from identity.sessions import LIFETIME
 
 router = APIRouter(tags=["sign in"], include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -62,14 +63,14 @@ async def sign_in(
     if expected is None or not secrets.compare_digest(expected, csrf_token):
         return _form(request, next, "The form had expired; please sign in again.", 403)
     try:
-        principal = await cast(Directory, request.app.state.directory).sign_in(user_id.strip(), password)
+        principal = await get_directory(request).sign_in(user_id.strip(), password)
     except SignInThrottled as throttled:
         page = _form(request, next, f"Too many failed sign-ins; try again in {throttled.minutes} minutes.", 429)
         page.headers["Retry-After"] = str(int(throttled.retry_after.total_seconds()) + 1)
         return page
     if principal is None:
         return _form(request, next, "Unknown user or wrong password.", 401)
-    session = await cast(Sessions, request.app.state.sessions).open(principal)
+    session = await get_sessions(request).open(principal)
     response = RedirectResponse(_local(next) or home_of(request, principal), 303)
     response.set_cookie(
         SESSION_COOKIE, session.cookie, max_age=int(LIFETIME.total_seconds()), httponly=True, samesite="lax",
@@ -87,7 +88,7 @@ async def sign_out(request: Request, csrf_token: Annotated[str, Form()]) -> Resp
             require_csrf(session.csrf_token, csrf_token)
         except HTTPException:
             return RedirectResponse(home_of(request, session.principal), 303)
-        await cast(Sessions, request.app.state.sessions).close(session.cookie)
+        await get_sessions(request).close(session.cookie)
     response = RedirectResponse(request.url_for("sign_in_page"), 303)
     response.delete_cookie(SESSION_COOKIE)
     return response

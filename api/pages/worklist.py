@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData, UploadFile
 
 from api.access import AuditFirmCaller, audit_firm
-from api.deps import AppOptions, Connection, Today
+from api.deps import AppOptions, Connection, Directory_, Today
 from api.pages.audit_steps import STEP_FORMS, next_step
 from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, step_kind, type_of
 from api.pages.templating import links, templates, words
@@ -22,7 +22,7 @@ from api.params import DeadlineQuery
 from api.queries.documents import attached_documents
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits
-from api.routes.commands import CertificationId, Directory_, Dispatch
+from api.routes.commands import CertificationId, Dispatch
 from api.lead_auditor import check_lead_auditor
 from api.rows import deadline
 from api.uploads import attachment_fields, refused_uploader, store_upload

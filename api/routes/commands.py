@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from api.access import Caller
+from api.deps import Directory_
 from api.dispatch import Delivery, Dispatcher, new_certification_id
 from api.idempotency import request_hash
 from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
@@ -38,12 +39,7 @@ def get_dispatcher(request: Request) -> Dispatcher:
     return cast(Dispatcher, request.app.state.dispatcher)
 
 
-def get_directory(request: Request) -> Directory:
-    return cast(Directory, request.app.state.directory)
-
-
 Dispatch = Annotated[Dispatcher, Depends(get_dispatcher)]
-Directory_ = Annotated[Directory, Depends(get_directory)]
 
 
 def command_of(kind: type[BaseModel], caller: Principal, fields: dict[str, Any]) -> Any:
