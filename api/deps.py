@@ -1,7 +1,7 @@
 """What routes depend on, as `Annotated` aliases: the database, today's date, the app's
 options, the directory. Each is one function, so a test can override it
-(`app.dependency_overrides`). The sessions' getter is here too, for the code that signs in
-and finds the caller."""
+(`app.dependency_overrides`). The sessions' and the document store's getters are here too,
+for signing in and finding the caller, and for storing and serving documents."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from documents.store import DocumentStore
 from identity.directory import Directory
 from identity.sessions import Sessions
 from workflows.tally import CommandTally
@@ -46,6 +47,11 @@ def get_directory(request: Request) -> Directory:
 
 def get_sessions(request: Request) -> Sessions:
     return cast(Sessions, request.app.state.sessions)
+
+
+def get_document_store(request: Request) -> DocumentStore:
+    """Uploaded documents' bytes, in the app's database."""
+    return DocumentStore(get_engine(request))
 
 
 def today() -> date:

@@ -8,9 +8,10 @@ from fastapi import HTTPException, Request
 
 from starlette.datastructures import UploadFile
 
+from api.deps import get_document_store
 from api.models.commands import Problem
 from documents.pdf import DocumentRejected, check_pdf
-from documents.store import DocumentStore, StoredDocument
+from documents.store import StoredDocument
 from domain.actors import Role
 from identity.principal import Principal
 
@@ -42,7 +43,7 @@ async def store_upload(request: Request, upload: UploadFile, limit: int) -> Stor
         check_pdf(content, limit)
     except DocumentRejected as error:
         raise HTTPException(413 if len(content) > limit else 422, str(error)) from None
-    return await DocumentStore(request.app.state.engine).put(content)
+    return await get_document_store(request).put(content)
 
 
 def attachment_fields(audit_id: str, kind: str, stored: StoredDocument, filename: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import RowMapping
 
 from api.access import Caller
-from api.deps import AppOptions, Connection
+from api.deps import AppOptions, Connection, get_document_store
 from api.models.commands import CommandResult, Problem
 from api.models.documents import DocumentEntry, DocumentList
 from api.models.errors import AUTHENTICATED, ERRORS
@@ -20,7 +20,6 @@ from api.idempotency import request_hash
 from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
 from api.uploads import attachment_fields, refused_uploader, store_upload
 from api.visibility import visible_to
-from documents.store import DocumentStore
 from domain import commands as cmd
 from domain.documents import DocumentKind
 
@@ -30,10 +29,6 @@ public_router = APIRouter(prefix="/register", tags=["public register"])
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the document's SHA-256, lowercase hex")]
 AuditId = Annotated[str, Path(min_length=1, max_length=200)]
 _MULTIPART_OVERHEAD = 64 * 1024
-
-
-def _store(request: Request) -> DocumentStore:
-    return DocumentStore(request.app.state.engine)
 
 
 def attachment(filename: str) -> str:
@@ -115,7 +110,7 @@ async def download_summary_report(
 
 
 async def _download(request: Request, row: RowMapping | None, sha256: str) -> Response:
-    found = await _store(request).get(sha256) if row is not None else None
+    found = await get_document_store(request).get(sha256) if row is not None else None
     if row is None or found is None:
         raise HTTPException(404, f"no document {sha256}")
     stored, content = found
