@@ -45,3 +45,12 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
     finally:
         stop.set()
         await server
+
+
+@asynccontextmanager
+async def served(
+    app: FastAPI, timeout: float = 5.0, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client calling `app`, served as `serving` serves it, until the block ends."""
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=timeout, headers=headers) as client:
+        yield client

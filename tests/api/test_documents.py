@@ -14,7 +14,7 @@ from domain import commands as cmd
 from domain.audits import AuditType
 from projections.projector import Projector
 from tests.api.journey import Journey
-from tests.api.serving import serving
+from tests.api.serving import served
 from tests.scenario import EPOCH, MEMBER, OTHER_MEMBER, SECRETARIAT, findings, pdf
 from workflows.client import CertificationClient
 
@@ -81,9 +81,9 @@ async def test_an_attached_document_is_refused_a_second_time_naming_the_rule(jou
 @pytest.fixture
 async def small_uploads(engine: AsyncEngine, certifications: CertificationClient) -> AsyncIterator[httpx.AsyncClient]:
     """The API with a 1 KiB document limit."""
-    async with serving(create_app(engine, commands_client=certifications, max_document_bytes=1024)) as url:
-        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-            yield client
+    app = create_app(engine, commands_client=certifications, max_document_bytes=1024)
+    async with served(app, timeout=30) as client:
+        yield client
 
 
 async def test_a_file_over_the_size_limit_is_413_and_records_nothing(journey: Journey, small_uploads: httpx.AsyncClient) -> None:

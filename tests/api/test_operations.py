@@ -14,7 +14,7 @@ from api.app import create_app
 from eventstore import EventStore, NewEvent
 from eventstore.store import log_head
 from projections.tables import checkpoints
-from tests.api.serving import serving
+from tests.api.serving import served
 from workflows.tally import CommandTally
 
 
@@ -68,7 +68,7 @@ async def test_prometheus_metrics_report_each_projections_lag_and_events_project
 
 async def test_readyz_is_ready_when_database_temporal_and_projector_are(engine: AsyncEngine, projection: str) -> None:
     app = create_app(engine, temporal_ping=lambda: always(True), max_projector_lag_events=10**9)
-    async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+    async with served(app) as http:
         response = await http.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
@@ -83,7 +83,7 @@ async def test_readyz_is_503_naming_temporal_when_its_ping_fails(
     engine: AsyncEngine, projection: str, ping: Callable[[], Awaitable[bool]]
 ) -> None:
     app = create_app(engine, temporal_ping=ping, max_projector_lag_events=10**9)
-    async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+    async with served(app) as http:
         response = await http.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["temporal"]
@@ -92,7 +92,7 @@ async def test_readyz_is_503_naming_temporal_when_its_ping_fails(
 
 async def test_readyz_is_503_naming_the_projection_that_lags_too_far(engine: AsyncEngine, projection: str) -> None:
     app = create_app(engine, max_projector_lag_events=2)
-    async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+    async with served(app) as http:
         body = (await http.get("/readyz")).json()
     assert body["failed"] == ["projector"]
     assert f"{projection} is 3 events behind" in body["checks"]["projector"]
@@ -102,10 +102,7 @@ async def test_readyz_is_503_naming_the_projection_that_lags_too_far(engine: Asy
 async def test_readyz_is_503_naming_the_database_when_it_cannot_be_reached() -> None:
     nowhere = create_async_engine("postgresql+asyncpg://certflow@127.0.0.1:9/none")
     try:
-        async with (
-            serving(create_app(nowhere, temporal_ping=lambda: always(True))) as url,
-            httpx.AsyncClient(base_url=url) as http,
-        ):
+        async with served(create_app(nowhere, temporal_ping=lambda: always(True))) as http:
             response = await http.get("/readyz")
     finally:
         await nowhere.dispose()
@@ -119,7 +116,7 @@ async def test_prometheus_metrics_count_the_commands_sent_by_type_and_outcome(en
     tally.record_accepted("plan-audit")
     tally.record_accepted("plan-audit")
     tally.record_refused("plan-audit", "RuleViolation", "audit-plan.lead-time")
-    async with serving(create_app(engine, command_tally=tally)) as url, httpx.AsyncClient(base_url=url) as http:
+    async with served(create_app(engine, command_tally=tally)) as http:
         text = (await http.get("/metrics")).text
     assert "# TYPE certflow_commands_total counter" in text
     assert 'certflow_commands_total{type="plan-audit",outcome="accepted"} 2' in text
