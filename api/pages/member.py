@@ -42,9 +42,10 @@ LIST_LIMIT = 100
 STEPS: dict[str, type[BaseModel]] = {
     type_of(kind): kind for kind in (cmd.SubmitSelfAssessment, cmd.SubmitCorrectiveActionPlan)
 }
-
-
 APPLICATION_FACILITY_ROWS = 3
+# The application form's choices (value, label): every standard a policy covers, every activity.
+STANDARDS = tuple((code, code) for code in sorted(c for policy in POLICIES.values() for c in policy.standards))
+ACTIVITIES = tuple((str(a), words(a)) for a in Activity)
 
 
 async def _member_page(
@@ -62,8 +63,8 @@ async def _member_page(
         "nonconformities": await open_nonconformities(conn, visible, LIST_LIMIT),
         "certification_url": links(request, "member_certification_page", "certification_id"),
         "may_act": caller.role == Role.MEMBER,
-        "standards": [(code, code) for code in sorted(c for policy in POLICIES.values() for c in policy.standards)],
-        "activities": [(str(a), words(a)) for a in Activity],
+        "standards": STANDARDS,
+        "activities": ACTIVITIES,
         "facility_rows": range(APPLICATION_FACILITY_ROWS),
     }
     return templates.TemplateResponse(request, "member.html", context, status_code=status)
