@@ -6,19 +6,17 @@ else the embedded PostgreSQL server under .data/bench (started on first use, sto
 """
 
 import argparse
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from certflow.settings import Settings
-from migrations import upgrade
+from tests.databases import own_database
 
 EMBEDDED_DATA_DIR = Path(__file__).resolve().parent.parent / ".data" / "bench"
 
@@ -67,10 +65,9 @@ class BenchDatabase:
         return asyncpg_arguments(self.url)
 
 
-async def _admin(server: str, sql: str) -> str:
-    connection = await asyncpg.connect(**{**asyncpg_arguments(server), "database": "postgres"})
+async def _server_version(url: str) -> str:
+    connection = await asyncpg.connect(**asyncpg_arguments(url))
     try:
-        await connection.execute(sql)
         return str(await connection.fetchval("SHOW server_version"))
     finally:
         await connection.close()
@@ -78,12 +75,7 @@ async def _admin(server: str, sql: str) -> str:
 
 @asynccontextmanager
 async def fresh_database(server: str, prefix: str) -> AsyncIterator[BenchDatabase]:
-    """A new database named `prefix_<random>` on the server, migrated; dropped afterwards."""
-    name = f"{prefix}_{uuid4().hex[:10]}"
-    version = await _admin(server, f'CREATE DATABASE "{name}"')
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
-        await asyncio.to_thread(upgrade, url)
-        yield BenchDatabase(url, version)
-    finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A new database named `prefix_<random>` on the server, migrated; dropped afterwards
+    (tests/databases.py's `own_database`, as the tests get theirs)."""
+    async with own_database(server, prefix) as url:
+        yield BenchDatabase(url, await _server_version(url))
