@@ -38,13 +38,13 @@ import asyncpg
 if not __package__:  # run as a script: python bench/append.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.actors import AUDITOR, MEMBER
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
 from domain import events as ev
 from domain.audits import Finding, FindingKind
 from domain.records import to_record
 from eventstore import EventStore, NewEvent
 from eventstore.database import create_engine, dumps
+from tests.scenario import AUDITOR, MEMBER
 
 WORDS = (
     "aluminium smelter rolling mill facility criterion evidence interview sampled records "

@@ -28,13 +28,14 @@ if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app  # noqa: E402
-from bench.actors import MEMBER, bearer  # noqa: E402
 from bench.database import add_database_option, fresh_database, server_url  # noqa: E402
 from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certifications, command_probe, measure  # noqa: E402
 from certflow.binaries import installed  # noqa: E402
 from certflow.logs import configure_logging  # noqa: E402
 from projections.projector import Projector  # noqa: E402
 from tests.api.serving import serving  # noqa: E402
+from tests.people import register  # noqa: E402
+from tests.scenario import MEMBER  # noqa: E402
 from worker import build_worker  # noqa: E402
 from workflows.client import CertificationClient  # noqa: E402
 
@@ -69,7 +70,7 @@ async def run(args: argparse.Namespace, env: WorkflowEnvironment, database_url: 
             certifications = CertificationClient(env.client, TASK_QUEUE, append_as_local_activity=True)
             ids = await accepted_certifications(certifications, args.certifications, "http")
             await Projector(engine).catch_up()  # the caller's reach is then read, not asked of the workflow
-            headers = await bearer(engine, MEMBER)
+            headers = (await register(engine)).bearer(MEMBER)
             async with serving(create_app(engine, commands_client=certifications)) as url:
                 async with httpx.AsyncClient(base_url=url, headers=headers) as http:
                     probes = {

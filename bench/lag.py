@@ -17,7 +17,6 @@ from sqlalchemy import select
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from bench.actors import MEMBER
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
 from bench.roundtrip import accepted_certifications
 from certflow.binaries import installed
@@ -27,6 +26,7 @@ from eventstore import EventStore, NewEvent
 from eventstore.database import create_engine
 from projections.projector import CHANNEL, Projector
 from projections.tables import certifications
+from tests.scenario import MEMBER
 from worker import build_worker
 from workflows.client import CertificationClient
 

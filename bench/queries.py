@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.app import create_app
 from api.queries.overview_cache import counts_cache
 from api.server import serve
-from bench.actors import SECRETARIAT, bearer
 from bench.database import add_database_option, fresh_database, server_url
 from certflow.logs import configure_logging
 from eventstore.database import create_engine
 from projections.projection import copy_rows
 from projections.tables import audits, certifications, deadlines
+from tests.people import register
+from tests.scenario import SECRETARIAT
 
 STANDARDS = ("ASI-PS", "ASI-CoC", "ISO-14001")
 COUNTRIES = ("DE", "NO", "CL", "ES", "AT", "LT", "CH", "AU", "CA", "CN", "IN", "BR", "GH", "GN", "ZA", "US")
@@ -165,7 +166,7 @@ async def main(args: argparse.Namespace) -> None:
         stop, port = asyncio.Event(), free_port()
         server = asyncio.create_task(serve(create_app(engine), "127.0.0.1", port, stop))
         await asyncio.sleep(0.5)
-        headers = await bearer(engine, SECRETARIAT)  # the Secretariat sees every certification
+        headers = (await register(engine)).bearer(SECRETARIAT)  # the Secretariat sees every certification
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=headers) as client:
             floor = await time_query(client, "GET /healthz (floor)", "/healthz", args.samples)
             timings = [await time_query(client, label, path, args.samples) for label, path in QUERIES.items()]

@@ -42,13 +42,13 @@ with workflow.unsafe.imports_passed_through():
     if not __package__ and not workflow.unsafe.in_sandbox():
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-    from bench.actors import MEMBER, SECRETARIAT
     from bench.database import add_database_option, fresh_database, server_url
     from certflow.binaries import installed
     from certflow.logs import configure_logging
     from domain import commands as cmd
     from domain.scope import Activity, Facility, StandardRef
     from eventstore.database import create_engine
+    from tests.scenario import MEMBER, SECRETARIAT
     from worker import WORKFLOW_RUNNER, build_worker
     from workflows.client import CertificationClient
 
