@@ -5,7 +5,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from asyncpg import UniqueViolationError
-from sqlalchemy import BigInteger, Integer, Text, Uuid, bindparam, cast, func, insert, literal, literal_column, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    Text,
+    Uuid,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -134,8 +149,10 @@ async def log_head(conn: AsyncConnection) -> int:
     return await conn.scalar(select(func.coalesce(func.max(events.c.global_position), 0))) or 0
 
 
-def _current_version(stream_id: str):  # type: ignore[no-untyped-def]
-    return select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
+def _current_version(stream_id: str | ColumnElement[str]) -> Select[tuple[int]]:
+    """The stream's version (0 for a stream not yet written). A literal 0, not a bound one: the
+    append statement embeds this and passes the driver only its own named parameters."""
+    return select(func.coalesce(func.max(events.c.version), literal_column("0"))).where(events.c.stream_id == stream_id)
 
 
 @dataclass(frozen=True)
@@ -157,9 +174,8 @@ def _append_statement() -> _Compiled:
         bindparam("data", type_=ARRAY(JSONB)),
         bindparam("metadata", type_=ARRAY(JSONB)),
     ).table_valued("event_id", "event_type", "data", "metadata", with_ordinality="n").render_derived("new_events")
-    current = select(func.coalesce(func.max(events.c.version), literal_column("0"))).where(events.c.stream_id == stream)
     source = select(stream, expected + new.c.n, new.c.event_id, new.c.event_type, new.c.data, new.c.metadata).where(
-        current.scalar_subquery() == expected
+        _current_version(stream).scalar_subquery() == expected
     )
     statement = (
         insert(events)
