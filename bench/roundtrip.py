@@ -46,9 +46,8 @@ with workflow.unsafe.imports_passed_through():
     from certflow.binaries import installed
     from certflow.logs import configure_logging
     from domain import commands as cmd
-    from domain.scope import Activity, Facility, StandardRef
     from eventstore.database import create_engine
-    from tests.scenario import MEMBER, SECRETARIAT
+    from tests.scenario import MEMBER, SECRETARIAT, Story
     from worker import WORKFLOW_RUNNER, build_worker
     from workflows.client import CertificationClient
 
@@ -155,21 +154,10 @@ async def measure(probes: dict[str, Probe], samples: int) -> list[Latencies]:
 # --- set-up ---------------------------------------------------------------------------------
 
 
-def apply_command() -> cmd.Apply:
-    return cmd.Apply(
-        actor=MEMBER,
-        member_id=MEMBER.organisation_id,
-        member_name="Nordic Aluminium",
-        entity_name="Nordic Aluminium Rolling",
-        standard=StandardRef(code="ASI-PS", version="V3"),
-        facilities=(Facility(facility_id="mill", name="Mill", country="DE", activities=(Activity.ROLLING,)),),
-    )
-
-
 async def accepted_certifications(certifications: CertificationClient, count: int, label: str) -> list[str]:
     ids = [f"bench-{label}-{uuid4().hex[:10]}" for _ in range(count)]
     for certification_id in ids:
-        await certifications.send(certification_id, apply_command())
+        await certifications.send(certification_id, Story().apply_command())
         await certifications.send(certification_id, cmd.AcceptApplication(actor=SECRETARIAT))
     return ids
 
