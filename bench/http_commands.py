@@ -33,7 +33,7 @@ from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certification
 from certflow.binaries import installed  # noqa: E402
 from certflow.logs import configure_logging  # noqa: E402
 from projections.projector import Projector  # noqa: E402
-from tests.api.serving import serving  # noqa: E402
+from tests.api.serving import served  # noqa: E402
 from tests.people import register  # noqa: E402
 from tests.scenario import MEMBER  # noqa: E402
 from worker import build_worker  # noqa: E402
@@ -71,16 +71,15 @@ async def run(args: argparse.Namespace, env: WorkflowEnvironment, database_url: 
             ids = await accepted_certifications(certifications, args.certifications, "http")
             await Projector(engine).catch_up()  # the caller's reach is then read, not asked of the workflow
             headers = (await register(engine)).bearer(MEMBER)
-            async with serving(create_app(engine, commands_client=certifications)) as url:
-                async with httpx.AsyncClient(base_url=url, headers=headers) as http:
-                    probes = {
-                        "direct": command_probe(certifications, ids),
-                        "http": http_probe(http, ids, with_key=False),
-                        "http + key": http_probe(http, ids, with_key=True),
-                        "http floor": floor_probe(http),
-                    }
-                    await measure(probes, args.warmup)
-                    return await measure(probes, args.commands)
+            async with served(create_app(engine, commands_client=certifications), headers=headers) as http:
+                probes = {
+                    "direct": command_probe(certifications, ids),
+                    "http": http_probe(http, ids, with_key=False),
+                    "http + key": http_probe(http, ids, with_key=True),
+                    "http floor": floor_probe(http),
+                }
+                await measure(probes, args.warmup)
+                return await measure(probes, args.commands)
     finally:
         await engine.dispose()
 

@@ -12,7 +12,6 @@ spread over standards, states, countries and audit firms, their open deadlines a
 import argparse
 import asyncio
 import random
-import socket
 import statistics
 import time
 from collections.abc import Callable
@@ -24,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
 from api.queries.overview_cache import counts_cache
-from api.server import serve
 from bench.database import add_database_option, fresh_database, server_url
 from certflow.logs import configure_logging
 from eventstore.database import create_engine
 from projections.projection import copy_rows
 from projections.tables import audits, certifications, deadlines
+from tests.api.serving import served
 from tests.people import register
 from tests.scenario import SECRETARIAT
 
@@ -138,12 +137,6 @@ async def time_query(
     return Timing(label, seconds)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def load(engine: AsyncEngine, count: int, rng: random.Random, today: date) -> None:
     """Fills the read models. The rows are built here and are gone once this returns: the API
     is served from this process, and a real API process does not hold 100,000 certifications'
@@ -163,19 +156,14 @@ async def main(args: argparse.Namespace) -> None:
         await load(engine, args.certifications, rng, today)
         async with engine.begin() as conn:
             await (await conn.get_raw_connection()).driver_connection.execute("ANALYZE")
-        stop, port = asyncio.Event(), free_port()
-        server = asyncio.create_task(serve(create_app(engine), "127.0.0.1", port, stop))
-        await asyncio.sleep(0.5)
         headers = (await register(engine)).bearer(SECRETARIAT)  # the Secretariat sees every certification
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=headers) as client:
+        async with served(create_app(engine), timeout=30, headers=headers) as client:
             floor = await time_query(client, "GET /healthz (floor)", "/healthz", args.samples)
             timings = [await time_query(client, label, path, args.samples) for label, path in QUERIES.items()]
             cold = [
                 await time_query(client, label, path, args.samples, before=counts_cache.clear)
                 for label, path in COLD.items()
             ]
-        stop.set()
-        await server
         await engine.dispose()
     print(f"{args.certifications:,} certifications, PostgreSQL {db.server_version}, {args.samples} requests each")
     print(f"{floor.label:<32} median {statistics.median(floor.seconds) * 1000:6.1f} ms  p95 {floor.p(0.95):6.1f} ms")
