@@ -21,7 +21,6 @@ from itertools import count, cycle
 from pathlib import Path
 
 import httpx
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 if not __package__:
@@ -30,12 +29,12 @@ if not __package__:
 from api.app import create_app  # noqa: E402
 from bench.database import add_database_option, fresh_database, server_url  # noqa: E402
 from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certifications, command_probe, measure  # noqa: E402
-from certflow.binaries import installed  # noqa: E402
 from certflow.logs import configure_logging  # noqa: E402
 from projections.projector import Projector  # noqa: E402
 from tests.api.serving import served  # noqa: E402
 from tests.people import register  # noqa: E402
 from tests.scenario import MEMBER  # noqa: E402
+from tests.temporal import dev_server  # noqa: E402
 from worker import build_worker  # noqa: E402
 from workflows.client import CertificationClient  # noqa: E402
 
@@ -113,10 +112,7 @@ async def main() -> None:
     args = parse_args()
     configure_logging("json", args.log_level)
     async with fresh_database(server_url(args.database_url), "certflow_bench_http") as database:
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=installed("temporal"),
-            dev_server_log_level="error",
-        )
+        env = await dev_server()
         try:
             print(f"PostgreSQL {database.server_version}; Temporal dev server; {args.commands} timed calls of each"
                   f" kind after {args.warmup} untimed, sequential")

@@ -14,12 +14,9 @@ from uuid import uuid4
 
 import asyncpg
 from sqlalchemy import select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
 from bench.roundtrip import accepted_certifications
-from certflow.binaries import installed
 from certflow.logs import configure_logging
 from domain import commands as cmd
 from eventstore import EventStore, NewEvent
@@ -27,6 +24,7 @@ from eventstore.database import create_engine
 from projections.projector import CHANNEL, Projector
 from projections.tables import certifications
 from tests.scenario import MEMBER
+from tests.temporal import dev_server
 from worker import build_worker
 from workflows.client import CertificationClient
 
@@ -114,9 +112,7 @@ async def main(args: argparse.Namespace) -> None:
     configure_logging("json", "WARNING")
     async with fresh_database(server_url(args.database_url), "certflow_bench_lag") as db:
         engine = create_engine(db.url, pool_size=20)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=installed("temporal"),
-            dev_server_extra_args=["--log-level", "error"])
+        env = await dev_server()
         stop = asyncio.Event()
         try:
             async with build_worker(env.client, engine, TASK_QUEUE):

@@ -34,8 +34,6 @@ from temporalio import activity, workflow
 with workflow.unsafe.imports_passed_through():
     from sqlalchemy.ext.asyncio import AsyncEngine
     from temporalio.client import Client
-    from temporalio.contrib.pydantic import pydantic_data_converter
-    from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
 
     # Run as a script (python bench/roundtrip.py); the sandbox reloads this module and must not.
@@ -48,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import commands as cmd
     from eventstore.database import create_engine
     from tests.scenario import MEMBER, SECRETARIAT, Story
+    from tests.temporal import dev_server
     from worker import WORKFLOW_RUNNER, build_worker
     from workflows.client import CertificationClient
 
@@ -231,10 +230,7 @@ async def main() -> None:
     server = server_url(args.database_url)
     async with fresh_database(server, "certflow_bench_roundtrip") as database:
         engine = create_engine(database.url)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=installed("temporal"),
-            dev_server_log_level="error",
-        )
+        env = await dev_server()
         try:
             print(
                 f"PostgreSQL {database.server_version}; Temporal dev server {installed('temporal')};"

@@ -13,3 +13,13 @@ async def time_skipping() -> WorkflowEnvironment:
         data_converter=pydantic_data_converter,
         test_server_existing_path=installed("temporal-test-server"),
     )
+
+
+async def dev_server() -> WorkflowEnvironment:
+    """A local dev server (the `temporal` CLI, in-memory, logging errors only) of the caller's
+    own, where time is real: shut it down when done."""
+    return await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=installed("temporal"),
+        dev_server_log_level="error",
+    )

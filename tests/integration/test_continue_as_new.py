@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain import commands as cmd
 from eventstore import EventStore
-from certflow.binaries import installed
 from tests.scenario import MEMBER, SECRETARIAT, Lifecycle
+from tests.temporal import dev_server as temporal_dev_server
 from worker import build_worker
 from workflows.client import CertificationClient
 
@@ -24,11 +23,7 @@ WAVES = 10
 
 @pytest.fixture(scope="module")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=installed("temporal"),
-        dev_server_extra_args=["--log-level", "error"],
-    )
+    environment = await temporal_dev_server()
     yield environment
     await environment.shutdown()
 
