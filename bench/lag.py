@@ -16,6 +16,7 @@ import asyncpg
 from sqlalchemy import select
 
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
+from bench.percentile import percentile_ms
 from bench.roundtrip import accepted_certifications
 from certflow.logs import configure_logging
 from domain import commands as cmd
@@ -36,8 +37,7 @@ class Distribution:
     samples: list[float]
 
     def quantile(self, q: float) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        return percentile_ms(self.samples, q)
 
     def line(self, label: str) -> str:
         return (f"{label:<26} median {statistics.median(self.samples) * 1000:7.1f} ms   "

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.app import create_app
 from api.queries.overview_cache import counts_cache
 from bench.database import add_database_option, fresh_database, server_url
+from bench.percentile import percentile_ms
 from certflow.logs import configure_logging
 from eventstore.database import create_engine
 from projections.projection import copy_rows
@@ -113,7 +114,7 @@ class Timing:
     seconds: list[float]
 
     def p(self, q: float) -> float:
-        return sorted(self.seconds)[min(len(self.seconds) - 1, int(q * len(self.seconds)))] * 1000
+        return percentile_ms(self.seconds, q)
 
     def line(self, floor: "Timing") -> str:
         median = statistics.median(self.seconds) * 1000
