@@ -22,12 +22,12 @@ test: install
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python bench/append.py
-	$(BIN)/python bench/roundtrip.py
+	$(BIN)/python -m bench.append
+	$(BIN)/python -m bench.roundtrip
 	$(BIN)/python -m bench.rebuild
 	$(BIN)/python -m bench.queries
 	$(BIN)/python -m bench.lag
-	$(BIN)/python bench/http_commands.py
+	$(BIN)/python -m bench.http_commands
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis

@@ -24,19 +24,14 @@ totals and project/raw. Target: project/raw >= 0.8.
 import argparse
 import asyncio
 import re
-import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from random import Random
 from uuid import UUID
 
 import asyncpg
-
-if not __package__:  # run as a script: python bench/append.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.database import BenchDatabase, add_database_option, fresh_database, server_url
 from domain import events as ev

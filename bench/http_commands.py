@@ -15,28 +15,23 @@ Each command is accepted and appends one event. Target: http + key median <= 1.5
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Sequence
 from itertools import count, cycle
-from pathlib import Path
 
 import httpx
 from temporalio.testing import WorkflowEnvironment
 
-if not __package__:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from api.app import create_app  # noqa: E402
-from bench.database import add_database_option, fresh_database, server_url  # noqa: E402
-from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certifications, command_probe, measure  # noqa: E402
-from certflow.logs import configure_logging  # noqa: E402
-from projections.projector import Projector  # noqa: E402
-from tests.api.serving import served  # noqa: E402
-from tests.people import register  # noqa: E402
-from tests.scenario import MEMBER  # noqa: E402
-from tests.temporal import dev_server  # noqa: E402
-from worker import build_worker  # noqa: E402
-from workflows.client import CertificationClient  # noqa: E402
+from api.app import create_app
+from bench.database import add_database_option, fresh_database, server_url
+from bench.roundtrip import TASK_QUEUE, Latencies, Probe, accepted_certifications, command_probe, measure
+from certflow.logs import configure_logging
+from projections.projector import Projector
+from tests.api.serving import served
+from tests.people import register
+from tests.scenario import MEMBER
+from tests.temporal import dev_server
+from worker import build_worker
+from workflows.client import CertificationClient
 
 
 def http_probe(http: httpx.AsyncClient, certification_ids: Sequence[str], with_key: bool) -> Probe:

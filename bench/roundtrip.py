@@ -20,12 +20,10 @@ kinds alike. Target: the command's median <= 2x the no-op's.
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from itertools import cycle
-from pathlib import Path
 from datetime import timedelta
 from uuid import uuid4
 
@@ -35,10 +33,6 @@ with workflow.unsafe.imports_passed_through():
     from sqlalchemy.ext.asyncio import AsyncEngine
     from temporalio.client import Client
     from temporalio.worker import Worker
-
-    # Run as a script (python bench/roundtrip.py); the sandbox reloads this module and must not.
-    if not __package__ and not workflow.unsafe.in_sandbox():
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
     from bench.database import add_database_option, fresh_database, server_url
     from certflow.binaries import installed
