@@ -22,7 +22,7 @@ from domain.audits import AuditType
 from domain.records import to_record
 from eventstore.database import create_engine
 from projections.rebuild import rebuild
-from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
+from tests.scenario import SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
 
 COLUMNS = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
 
