@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.limits import NAME_LENGTH
+
 
 class Role(StrEnum):
     SECRETARIAT = "secretariat"
@@ -18,8 +20,8 @@ class Actor(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    user_id: str = Field(min_length=1)
-    organisation_id: str = Field(min_length=1)
+    user_id: str = Field(min_length=1, max_length=NAME_LENGTH)
+    organisation_id: str = Field(min_length=1, max_length=NAME_LENGTH)
     role: Role
 
 

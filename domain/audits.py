@@ -5,6 +5,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.limits import NAME_LENGTH, Note
+
 
 class AuditType(StrEnum):
     PROVISIONAL_CERTIFICATION = "provisional-certification"
@@ -41,10 +43,10 @@ class Finding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    criterion: str = Field(min_length=1, description="criterion reference, e.g. '5.1'")
-    facility_id: str = Field(min_length=1)
+    criterion: str = Field(min_length=1, max_length=NAME_LENGTH, description="criterion reference, e.g. '5.1'")
+    facility_id: str = Field(min_length=1, max_length=NAME_LENGTH)
     kind: FindingKind
-    note: str = ""
+    note: Note = ""
 
 
 class FindingSummary(BaseModel):

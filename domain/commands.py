@@ -4,21 +4,21 @@ Each carries its actor; malformed input (a blank reason, a bad country code) fai
 before the domain sees it.
 """
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.actors import Actor
 from domain.audits import AuditType, Finding
 from domain.documents import DocumentKind, Filename, Sha256
 from domain.firms import AuditFirm
-from domain.materials import MaterialFlow
+from domain.limits import COMMAND_BYTES, EXTERNAL_CERTIFICATIONS, FACILITIES, FINDINGS_PER_COMMAND
+from domain.limits import CalendarDate, Identifier, Text
+from domain.materials import MaterialCategory, MaterialFlow
 from domain.scope import ExternalCertification, Facility, StandardRef
 from domain.text import check_storable
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Text
 
 
 class _Command(BaseModel):
@@ -32,6 +32,14 @@ class _Command(BaseModel):
         # Refused here, named, rather than failing (and retrying) when the event is appended.
         return check_storable(data)
 
+    @model_validator(mode="after")
+    def _fits_a_payload(self) -> "_Command":
+        # Each field is bounded, but together they could still outgrow what Temporal carries.
+        size = len(self.model_dump_json())
+        if size > COMMAND_BYTES:
+            raise ValueError(f"the command takes {size:,} bytes encoded; at most {COMMAND_BYTES:,} are accepted")
+        return self
+
 
 class Apply(_Command):
     type: Literal["apply"] = "apply"
@@ -39,8 +47,8 @@ class Apply(_Command):
     member_name: Identifier
     entity_name: Identifier
     standard: StandardRef
-    facilities: tuple[Facility, ...] = Field(min_length=1)
-    external_certifications: tuple[ExternalCertification, ...] = ()
+    facilities: tuple[Facility, ...] = Field(min_length=1, max_length=FACILITIES)
+    external_certifications: tuple[ExternalCertification, ...] = Field(default=(), max_length=EXTERNAL_CERTIFICATIONS)
 
     @model_validator(mode="after")
     def _facility_ids_unique(self) -> "Apply":
@@ -73,8 +81,8 @@ class PlanAudit(_Command):
     type: Literal["plan-audit"] = "plan-audit"
     audit_id: Identifier
     audit_type: AuditType
-    starts_on: date
-    ends_on: date
+    starts_on: CalendarDate
+    ends_on: CalendarDate
     lead_auditor: Identifier
 
     @model_validator(mode="after")
@@ -92,13 +100,13 @@ class StartAudit(_Command):
 class RecordFindings(_Command):
     type: Literal["record-findings"] = "record-findings"
     audit_id: Identifier
-    findings: tuple[Finding, ...] = Field(min_length=1)
+    findings: tuple[Finding, ...] = Field(min_length=1, max_length=FINDINGS_PER_COMMAND)
 
 
 class SubmitReport(_Command):
     type: Literal["submit-report"] = "submit-report"
     audit_id: Identifier
-    on_site_ended_on: date
+    on_site_ended_on: CalendarDate
     summary: Reason
 
 
@@ -121,7 +129,7 @@ class AttachDocument(_Command):
     kind: DocumentKind
     sha256: Sha256
     filename: Filename
-    size_bytes: int = Field(gt=0)
+    size_bytes: int = Field(gt=0, lt=2**63)
     media_type: Literal["application/pdf"] = "application/pdf"
 
 
@@ -155,7 +163,7 @@ class Withdraw(_Command):
 class ReportMaterialFlow(_Command):
     type: Literal["report-material-flow"] = "report-material-flow"
     year: int = Field(ge=2000, le=2200)
-    flows: tuple[MaterialFlow, ...] = Field(min_length=1)
+    flows: tuple[MaterialFlow, ...] = Field(min_length=1, max_length=len(MaterialCategory))
 
     @model_validator(mode="after")
     def _categories_unique(self) -> "ReportMaterialFlow":
@@ -168,7 +176,7 @@ class ReportMaterialFlow(_Command):
 class ExtendDeadline(_Command):
     type: Literal["extend-deadline"] = "extend-deadline"
     deadline_id: Identifier
-    new_due: date
+    new_due: CalendarDate
     reason: Reason
 
 

@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain import commands as cmd
+from domain.actors import Role
 from domain.errors import RuleViolation
 from domain.events import Event
 from domain.rules import application, audit, certificate, corrective, deadlines, documents, materials, outcome
 from domain.rules.emit import Emit
+from domain.rules.record import within_record_size
 from domain.state import CertificationState
 
 _RULES: dict[type, Callable[[CertificationState, Any, Emit], list]] = {
@@ -42,4 +44,8 @@ def decide(state: CertificationState, command: cmd.Command, now: datetime) -> li
     if state.is_terminal:
         raise RuleViolation("lifecycle.ended", f"certification {state.certification_id} has ended ({state.phase})")
     rule = _RULES[type(command)]
-    return rule(state, command, Emit(actor=command.actor, at=now.astimezone(UTC)))
+    events = rule(state, command, Emit(actor=command.actor, at=now.astimezone(UTC)))
+    if command.actor.role != Role.SYSTEM:
+        # The workflow's own timers add a few bounded events; never refuse those.
+        within_record_size(state, events)
+    return events

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.limits import NAME_LENGTH
+
 
 class Activity(StrEnum):
     BAUXITE_MINING = "bauxite-mining"
@@ -22,10 +24,10 @@ class Activity(StrEnum):
 class Facility(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    facility_id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    facility_id: str = Field(min_length=1, max_length=NAME_LENGTH)
+    name: str = Field(min_length=1, max_length=NAME_LENGTH)
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
-    activities: tuple[Activity, ...] = Field(min_length=1)
+    activities: tuple[Activity, ...] = Field(min_length=1, max_length=len(Activity))
 
 
 class StandardRef(BaseModel):
@@ -33,8 +35,8 @@ class StandardRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    code: str = Field(min_length=1, max_length=NAME_LENGTH)
+    version: str = Field(min_length=1, max_length=NAME_LENGTH)
 
 
 class ExternalCertification(BaseModel):
@@ -42,5 +44,5 @@ class ExternalCertification(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    scheme: str = Field(min_length=1)
-    certificate_number: str = Field(min_length=1)
+    scheme: str = Field(min_length=1, max_length=NAME_LENGTH)
+    certificate_number: str = Field(min_length=1, max_length=NAME_LENGTH)

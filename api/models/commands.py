@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from domain.text import check_storable
-from domain.commands import Identifier
+from domain.limits import Identifier
 from domain.events import Event
 from domain.scope import ExternalCertification, Facility, StandardRef
 from domain.state import CertificationState
