@@ -8,8 +8,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.events import Event
-from domain.records import to_record
-from eventstore import ConcurrencyError, DuplicateEventError, EventStore, NewEvent
+from domain.records import from_record, to_record
+from eventstore import ConcurrencyError, DuplicateEventError, EventStore, NewEvent, RecordedEvent
 
 log = structlog.get_logger("certflow.activities")
 
@@ -21,10 +21,30 @@ class AppendEventsInput(BaseModel):
     events: list[Event]
 
 
+class StreamEvent(BaseModel):
+    """An event as the stream holds it, with the command that recorded it."""
+
+    version: int
+    command_id: str | None
+    event: Event
+
+
 class AppendEventsOutput(BaseModel):
     version: int
     positions: list[int]
     duplicate: bool
+    stored: list[Event] = []
+    """For a repeat of an append that had committed (a workflow task lost after the commit):
+    the events as the log holds them, which the workflow evolves rather than its own copies
+    decided again (their times may differ)."""
+    ahead: list[StreamEvent] = []
+    """When the stream had moved past `expected_version` (a lost task had appended another
+    command): the events after it, for the workflow to catch up on. Nothing was written."""
+
+
+def _stream_event(record: RecordedEvent) -> StreamEvent:
+    event = from_record(record.event_type, record.data, record.metadata)
+    return StreamEvent(version=record.version, command_id=record.metadata.get("command_id"), event=event)
 
 
 class EventActivities:
@@ -39,8 +59,18 @@ class EventActivities:
         new_events = [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records]
         try:
             result = await self._store.append(request.stream_id, request.expected_version, new_events)
-        except (ConcurrencyError, DuplicateEventError) as error:
-            # Retrying cannot help: the stream moved on without this workflow.
+        except ConcurrencyError as error:
+            # The log is the record: a workflow behind its own stream catches up, never fails.
+            ahead = await self._store.read_stream(request.stream_id, after_version=request.expected_version)
+            log.warning(
+                "workflow behind its stream", certification_id=request.stream_id,
+                expected_version=request.expected_version, stream_version=error.actual,
+            )
+            return AppendEventsOutput(
+                version=error.actual, positions=[], duplicate=False, ahead=[_stream_event(r) for r in ahead]
+            )
+        except DuplicateEventError as error:
+            # Retrying cannot help: these ids were stored by another append than this one.
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
         except (asyncpg.DataError, sqlalchemy.exc.DataError) as error:
             # Nor here: PostgreSQL refuses the data itself, so the command fails rather than
@@ -57,6 +87,11 @@ class EventActivities:
             version=result.version,
             duplicate=result.duplicate,
         )
+        stored = await self._stored(request, result.version) if result.duplicate else []
         return AppendEventsOutput(
-            version=result.version, positions=list(result.positions), duplicate=result.duplicate
+            version=result.version, positions=list(result.positions), duplicate=result.duplicate, stored=stored
         )
+
+    async def _stored(self, request: AppendEventsInput, version: int) -> list[Event]:
+        records = await self._store.read_stream(request.stream_id, after_version=request.expected_version)
+        return [_stream_event(r).event for r in records if r.version <= version]

@@ -19,6 +19,7 @@ from eventstore.embedded import start_embedded
 from tests.databases import own_database
 from tests.people import People, register
 from tests.scenario import Lifecycle, Story
+from tests.temporal import dev_server as start_dev_server
 from tests.temporal import time_skipping
 from worker import build_worker
 from workflows.client import CertificationClient
@@ -68,6 +69,15 @@ def store(engine: AsyncEngine) -> EventStore:
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping Temporal server per test: each test owns its clock."""
     environment = await time_skipping()
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """A local dev server shared by the tests that need real time (continue-as-new with
+    updates in flight, retried workflow tasks): each uses task queues of its own."""
+    environment = await start_dev_server()
     yield environment
     await environment.shutdown()
 

@@ -8,6 +8,7 @@ its history grows past a bound.
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -17,7 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     import structlog
 
-    from activities.events import AppendEventsInput, AppendEventsOutput
+    from activities.events import AppendEventsInput, AppendEventsOutput, StreamEvent
     from activities.notifications import Notification
     from domain import commands as cmd
     from domain.actors import SYSTEM, Role
@@ -36,6 +37,10 @@ _log = structlog.get_logger("certflow.workflow")
 
 REMEMBERED_COMMANDS = 1_000
 """How many applied command ids a certification remembers across runs."""
+
+CATCH_UP_ROUNDS = 3
+"""Appends refused because the stream was ahead, caught up on, before the command fails: one
+is all a lost workflow task can leave (appends here are one at a time, under the lock)."""
 
 _ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -92,14 +97,13 @@ class CertificationWorkflow:
         async with self._lock:
             if command_id in self._applied:
                 return CommandOutcome(version=self._state.version, events=[], state=self._state, duplicate=True)
-            # State may have moved since the validator ran (another update, a timer).
-            events = self._decide(request.command)
             try:
-                await self._record(events, command_id=command_id)
+                # Decided again in there: state may have moved since the validator ran.
+                events = await self._record(lambda: self._decide(request.command), command_id=command_id)
             except ActivityError as error:
                 # The log refused the append: fail this command, not the workflow.
                 raise ApplicationError(f"events not recorded: {error.cause}", type="AppendRefused") from None
-            self._applied = [*self._applied, command_id][-REMEMBERED_COMMANDS:]
+            self._remember(command_id)
         return CommandOutcome(version=self._state.version, events=events, state=self._state)
 
     @execute.validator
@@ -115,7 +119,29 @@ class CertificationWorkflow:
         except DomainError as error:
             raise refusal(error) from None
 
-    async def _record(self, events: list[Event], command_id: str) -> None:
+    async def _record(self, decide_events: Callable[[], list[Event]], command_id: str) -> list[Event]:
+        """Appends what `decide_events` gives and evolves from what the log then holds.
+
+        A workflow never falls behind its own stream: an append commits before the workflow
+        task that asked for it, and when that task is lost (a crash, a payload Temporal
+        refuses) the retried append finds its own events (same ids) and returns them, or finds
+        the stream ahead and returns what is there to catch up on before deciding again."""
+        for _ in range(CATCH_UP_ROUNDS):
+            events = decide_events()
+            result = await self._append(events, command_id)
+            if not result.ahead:
+                recorded = result.stored or events
+                self._evolve(recorded)
+                assert self._state.version == result.version, (self._state.version, result.version)
+                self._log("command recorded", command_id=command_id, types=[e.type for e in recorded])
+                return recorded
+            self._catch_up(result.ahead)
+            mine = [e.event for e in result.ahead if e.command_id == command_id]
+            if mine:
+                return mine
+        raise ApplicationError(f"the stream kept moving ahead of {command_id}", type="AppendRefused")
+
+    async def _append(self, events: list[Event], command_id: str) -> AppendEventsOutput:
         request = AppendEventsInput(
             stream_id=self._state.certification_id,
             expected_version=self._state.version,
@@ -125,15 +151,30 @@ class CertificationWorkflow:
         execute = (
             workflow.execute_local_activity if self._params.append_as_local_activity else workflow.execute_activity
         )
-        result = await execute(
+        return await execute(
             "append_events", request, result_type=AppendEventsOutput,
             start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
         )
+
+    def _evolve(self, events: list[Event]) -> None:
         for event in events:
             self._state = evolve(self._state, event)
-        assert self._state.version == result.version, (self._state.version, result.version)
         self._changed = True
-        self._log("command recorded", command_id=command_id, types=[e.type for e in events])
+
+    def _catch_up(self, ahead: list[StreamEvent]) -> None:
+        """Evolves from events a lost workflow task appended; their commands count as applied,
+        so a client repeating one gets it as a duplicate, not applied twice."""
+        expected = list(range(self._state.version + 1, self._state.version + len(ahead) + 1))
+        if [e.version for e in ahead] != expected:
+            raise ApplicationError(f"the stream has a gap after version {self._state.version}", type="StreamGap")
+        self._evolve([e.event for e in ahead])
+        for command_id in dict.fromkeys(e.command_id for e in ahead if e.command_id):
+            self._remember(command_id)
+        self._log("caught up with the stream", versions=expected)
+
+    def _remember(self, command_id: str) -> None:
+        if command_id not in self._applied:
+            self._applied = [*self._applied, command_id][-REMEMBERED_COMMANDS:]
 
     async def _handle_due_alarms(self) -> None:
         """Records missed deadlines one at a time (a consequence can close others), then
@@ -164,8 +205,12 @@ class CertificationWorkflow:
     async def _record_missed(self, deadline: Deadline) -> None:
         before = self._state
         command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
-        events = decide(self._state, command, workflow.now())
-        await self._record(events, command_id=f"missed:{deadline.occurrence}")
+        try:
+            events = await self._record(
+                lambda: decide(self._state, command, workflow.now()), command_id=f"missed:{deadline.occurrence}"
+            )
+        except DomainError:
+            return  # caught up with the stream: the deadline was met, extended or missed there
         consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
         await self._notify(escalation_notice(before, deadline, consequence))
 

@@ -17,8 +17,10 @@ from domain import commands as cmd
 from domain import events as ev
 from domain.actors import SYSTEM
 from domain.audits import AuditType
-from eventstore import EventStore
-from tests.scenario import EPOCH, MEMBER, SECRETARIAT, SMELTER, Lifecycle, findings
+from domain.decide import decide
+from domain.records import to_record
+from eventstore import EventStore, NewEvent
+from tests.scenario import EPOCH, FIRM, MEMBER, SECRETARIAT, SMELTER, Lifecycle, findings
 from worker import WORKFLOW_RUNNER
 from workflows.certification import CertificationWorkflow
 from workflows.client import CertificationClient, CommandRefused
@@ -165,3 +167,77 @@ async def test_an_event_postgresql_cannot_store_fails_its_append_for_good(store:
     with pytest.raises(ApplicationError) as refused:
         await ActivityEnvironment().run(EventActivities(store).append_events, request)
     assert (refused.value.type, refused.value.non_retryable) == ("UnstorableEvent", True)
+
+
+class LoseTheTaskAfterCommit:
+    """`append_events` that commits, then answers the first time with more than a workflow
+    task may carry: Temporal's SDK refuses the task after the events are in the log, as it did
+    for a 3 MiB command before commands were bounded."""
+
+    def __init__(self, store: EventStore, doomed: str) -> None:
+        self._real = EventActivities(store)
+        self._doomed = doomed
+        self.lost = 0
+
+    @activity.defn(name="append_events")
+    async def append_events(self, request: AppendEventsInput) -> dict[str, object]:
+        result = (await self._real.append_events(request)).model_dump(mode="json")
+        if request.command_id == self._doomed and not self.lost:
+            self.lost += 1
+            return {**result, "padding": "x" * (3 * 1024 * 1024)}
+        return result
+
+
+@pytest.mark.devserver
+async def test_a_workflow_task_lost_after_its_append_committed_heals_from_the_log(
+    dev_server: WorkflowEnvironment, engine: AsyncEngine, store: EventStore
+) -> None:
+    """On the dev server, where the clock runs while the task is retried: evolving its own
+    events decided again, the workflow would hold other times than the log."""
+    faulty = LoseTheTaskAfterCommit(store, doomed="self-assessment")
+    task_queue = f"lost-task-{uuid.uuid4()}"
+    async with Worker(
+        dev_server.client, task_queue=task_queue, workflows=[CertificationWorkflow],
+        activities=[faulty.append_events, NotificationActivities(engine).deliver],
+        workflow_runner=WORKFLOW_RUNNER,
+    ):
+        lifecycle = Lifecycle(dev_server, CertificationClient(dev_server.client, task_queue), store)
+        await lifecycle.apply()
+        await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
+        assessed = cmd.SubmitSelfAssessment(actor=MEMBER, summary="all criteria assessed")
+        first = await lifecycle.client.send(lifecycle.certification_id, assessed, command_id="self-assessment")
+        await lifecycle.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary="revised"))
+
+        assert faulty.lost == 1, "the first task was lost after the commit"
+        assert [e.type for e in first.events] == ["SelfAssessmentSubmitted"]
+        stored = await lifecycle.stored()
+        assert [e.type for e in stored] == [
+            "ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "SelfAssessmentSubmitted"]
+        assert first.events == stored[2:3], "the workflow evolved from the log's copy, not a second decision"
+        assert (await lifecycle.state()).version == len(stored)
+
+
+async def test_a_workflow_behind_its_stream_catches_up_and_takes_the_next_command(
+    env: WorkflowEnvironment, worker: Worker, store: EventStore
+) -> None:
+    """Whatever lost the task that appended (a crash, a refused payload), the next command
+    finds the stream ahead: the workflow evolves from what is there, then decides again."""
+    lifecycle = Lifecycle(env, CertificationClient(env.client, worker.task_queue), store)
+    await lifecycle.on(EPOCH)
+    await lifecycle.apply()
+    await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
+    assessed = cmd.SubmitSelfAssessment(actor=MEMBER, summary="assessed in a task that was lost")
+    state = await lifecycle.state()
+    lost = decide(state, assessed, await env.get_current_time())
+    records = [to_record(lifecycle.certification_id, "lost-command", i, e) for i, e in enumerate(lost)]
+    await store.append(lifecycle.certification_id, state.version, [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records])
+
+    engaged = await lifecycle.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
+    repeated = await lifecycle.client.send(lifecycle.certification_id, assessed, command_id="lost-command")
+
+    assert [e.type for e in engaged] == ["AuditFirmAssigned"]
+    after = await lifecycle.state()
+    assert after.self_assessment_submitted and after.audit_firm is not None
+    assert after.version == len(await lifecycle.stored()) == 4
+    assert repeated.duplicate, "the lost task's command counts as applied: repeating it applies nothing"
+    assert len(await lifecycle.stored()) == 4

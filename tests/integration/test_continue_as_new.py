@@ -3,7 +3,6 @@ has failed such tests (sdk-python #826), so this path is covered here."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,20 +11,12 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as cmd
 from eventstore import EventStore
 from tests.scenario import MEMBER, SECRETARIAT, Lifecycle
-from tests.temporal import dev_server as temporal_dev_server
 from worker import build_worker
 from workflows.client import CertificationClient
 
 pytestmark = pytest.mark.devserver
 WAVES = 10
 """Waves of 10 concurrent commands: enough history to continue as new several times."""
-
-
-@pytest.fixture(scope="module")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await temporal_dev_server()
-    yield environment
-    await environment.shutdown()
 
 
 @pytest.mark.parametrize("local", [True, False], ids=["local-activity", "activity"])
