@@ -1,16 +1,21 @@
 # certflow: `make run` runs the service locally with demo data; `make test` runs the tests.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python certflow supports (3.13, 3.12, 3.11), on PATH or installed by pyenv (whose
+# shims answer only for the active version); `make PYTHON=python3.12 ...` chooses another.
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do \
+	for p in python$$v $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v 2>/dev/null | sort -V | tail -n 1); do \
+	$$p -c '' 2>/dev/null && { command -v $$p; exit 0; }; done; done)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)-$(notdir $(PYTHON))
 
 .PHONY: install run test bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "certflow needs Python 3.11")'
-	$(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "certflow needs Python 3.11, 3.12 or 3.13: none was found"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "certflow needs Python 3.11 to 3.13")'
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
 	@rm -f $(VENV)/.installed-* && touch $@
