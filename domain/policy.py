@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.deadlines import Consequence, DeadlineKind
+from domain.errors import RuleViolation
 from domain.periods import Period
 from domain.scope import Activity
 
@@ -116,8 +117,13 @@ ISO_17021 = Policy(
 POLICIES: dict[str, Policy] = {p.policy_id: p for p in (ASI, ISO_17021)}
 
 
-def policy_by_id(policy_id: str) -> Policy:
-    return POLICIES[policy_id]
+def policy_by_id(policy_id: str | None) -> Policy:
+    """The policy an application pinned; a certification without one (never applied, or
+    pinned to a policy this release no longer has) is refused naming `policy.known`."""
+    policy = POLICIES.get(policy_id) if policy_id else None
+    if policy is None:
+        raise RuleViolation("policy.known", f"no policy {policy_id!r}: the certification has not applied under a known one")
+    return policy
 
 
 def policy_for_standard(standard_code: str) -> Policy | None:

@@ -19,7 +19,7 @@ from domain.state import CertificationState
 def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list:
     require_assigned_firm(state, command.actor, "plan an audit")
     require_accepted(state, "plan an audit")
-    policy = policy_by_id(state.policy_id or "")
+    policy = policy_by_id(state.policy_id)
     if state.open_audit is not None:
         raise RuleViolation("audit.one-at-a-time", f"audit {state.open_audit.audit_id} is still open")
     used = state.past_audit_ids + ((state.audit.audit_id,) if state.audit else ())

@@ -26,7 +26,7 @@ def _certificate(state: CertificationState, action: str, *statuses: CertificateS
 def suspend(state: CertificationState, command: cmd.Suspend, emit: Emit) -> list:
     require_secretariat(command.actor, "suspend a certificate")
     _certificate(state, "suspend", CertificateStatus.ACTIVE)
-    limit = suspension_limit(policy_by_id(state.policy_id or ""), emit)
+    limit = suspension_limit(policy_by_id(state.policy_id), emit)
     return [
         emit(ev.CertificateSuspended, reason=command.reason),
         emit(ev.DeadlineSet, deadline=limit),

@@ -49,5 +49,5 @@ def _resolve_deferral(state: CertificationState, audit_id: str, emit: Emit) -> l
     """The last major of a deferred audit verified closed: the decision is made."""
     if state.deferred_audit_id != audit_id:
         return []
-    policy = policy_by_id(state.policy_id or "")
+    policy = policy_by_id(state.policy_id)
     return grant_full(state, policy, audit_id, emit, "major NCs verified closed")

@@ -105,7 +105,7 @@ def record_missed(state: CertificationState, command: cmd.RecordMissedDeadline, 
     if emit.at < missed_at(deadline):
         raise RuleViolation("deadline.not-yet-missed", f"{deadline.deadline_id} is due {deadline.due}")
     missed = emit(ev.DeadlineMissed, deadline_id=deadline.deadline_id, kind=deadline.kind, due=deadline.due)
-    policy = policy_by_id(state.policy_id or "")
+    policy = policy_by_id(state.policy_id)
     return [missed, *_consequence(state, policy, deadline, emit)]
 
 

@@ -11,7 +11,7 @@ from domain.state import CertificationState
 
 def report_flows(state: CertificationState, command: cmd.ReportMaterialFlow, emit: Emit) -> list:
     require_member(state, command.actor, "report material flows")
-    policy = policy_by_id(state.policy_id or "")
+    policy = policy_by_id(state.policy_id)
     standard = state.standard.code if state.standard else "none"
     if standard not in policy.material_flow_standards:
         raise RuleViolation(

@@ -19,7 +19,7 @@ from domain.state import CertificationState
 def accept_report(state: CertificationState, command: cmd.AcceptReport, emit: Emit) -> list:
     require_secretariat(command.actor, "accept an audit report")
     audit = current_audit(state, command.audit_id, AuditStatus.REPORT_SUBMITTED)
-    policy = policy_by_id(state.policy_id or "")
+    policy = policy_by_id(state.policy_id)
     summary = FindingSummary.of(audit.findings)
     accepted = emit(
         ev.ReportAccepted,

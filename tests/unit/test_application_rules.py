@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from domain import commands as cmd
 from domain.errors import NotPermitted, RuleViolation
 from domain.firms import Accreditation, AuditFirm
+from domain.policy import policy_by_id
 from domain.state import Phase
 from tests.scenario import EPOCH, FIRM, MEMBER, OTHER_MEMBER, SECRETARIAT, VIEWER, Story
 
@@ -74,3 +75,13 @@ async def test_the_audit_firm_must_be_accredited_for_the_standard_today(story: S
         await story.send(cmd.AssignAuditFirm(actor=MEMBER, firm=firm))
     [assigned] = await story.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
     assert assigned.firm_id == "firm-a"
+
+
+
+@pytest.mark.parametrize("policy_id", [None, "", "asi-1999"])
+def test_a_certification_without_a_known_policy_is_refused_naming_the_rule(policy_id: str | None) -> None:
+    """Not `KeyError ''`: a certification that never applied, or names a policy this release
+    lacks, has no rules to go by."""
+    with pytest.raises(RuleViolation) as refused:
+        policy_by_id(policy_id)
+    assert refused.value.rule == "policy.known"
