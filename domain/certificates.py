@@ -48,3 +48,10 @@ class Validity(BaseModel):
 
     def covers_a_day_of(self, year: int) -> bool:
         return self.valid_from.year <= year <= self.valid_until.year
+
+
+def refusal_ends_certification(status: CertificateStatus | None) -> bool:
+    """Whether a refusal (too many majors, a critical breach, majors unverified in time) ends
+    the certification: it does, unless a certificate granted before is still live, which goes
+    on under its own rules (and its deadlines with it)."""
+    return status not in LIVE_STATUSES

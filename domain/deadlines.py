@@ -21,6 +21,17 @@ class DeadlineKind(StrEnum):
     SUSPENSION_LIMIT = "suspension-limit"
 
 
+def deadline_id(kind: DeadlineKind, subject: str) -> str:
+    """A deadline's id: its kind and what it is about (an audit, a cycle, a day), the one
+    spelling rules build and projections read back (`kind_of`)."""
+    return f"{kind}:{subject}"
+
+
+def kind_of(deadline_id: str) -> DeadlineKind:
+    """The kind a deadline id names; ValueError for an id no rule builds."""
+    return DeadlineKind(deadline_id.partition(":")[0])
+
+
 class Party(StrEnum):
     """Whose move it is."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from domain import events as ev
 from domain.audits import Audit, AuditStatus, AuditType
-from domain.certificates import Certificate, CertificateKind, CertificateStatus, Validity
+from domain.certificates import Certificate, CertificateKind, CertificateStatus, Validity, refusal_ends_certification
 from domain.documents import AttachedDocument
 from domain.events import Event
 from domain.nonconformities import NonConformity
@@ -100,8 +100,7 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa
         case ev.CertificationDeferred():
             return {"deferred_audit_id": event.audit_id}
         case ev.CertificationRefused():
-            live = state.certificate is not None and state.certificate.is_live
-            if live:
+            if not refusal_ends_certification(state.certificate.status if state.certificate else None):
                 return {"deferred_audit_id": None}
             return {"deferred_audit_id": None, "phase": Phase.REFUSED, "deadlines": {}}
         case ev.NonConformityRaised():

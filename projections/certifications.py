@@ -7,16 +7,26 @@ from typing import ClassVar
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.audits import AuditStatus, AuditType
+from domain.certificates import CertificateKind, CertificateStatus, refusal_ends_certification
+from domain.deadlines import DeadlineKind
+from domain.nonconformities import Severity
+from domain.state import Phase
 from eventstore import RecordedEvent
 from projections.fields import AUDIT_STEPS, ENDING_EVENTS, day, occurred_at
 from projections.projection import Row, RowsPerCertification
 
 _CERTIFICATE_STATUS = {
-    "CertificateSuspended": "suspended", "CertificateReinstated": "active", "CertificateWithdrawn": "withdrawn",
-    "CertificateRevoked": "revoked", "CertificateExpired": "expired",
+    "CertificateSuspended": CertificateStatus.SUSPENDED, "CertificateReinstated": CertificateStatus.ACTIVE,
+    "CertificateWithdrawn": CertificateStatus.WITHDRAWN, "CertificateRevoked": CertificateStatus.REVOKED,
+    "CertificateExpired": CertificateStatus.EXPIRED,
 }
 # Which deadline announces which audit, when no audit is planned.
-_AUDIT_FOR_DEADLINE = {"surveillance": "surveillance", "recertification": "re-certification", "expiry": "certification"}
+_AUDIT_FOR_DEADLINE = {
+    DeadlineKind.SURVEILLANCE: AuditType.SURVEILLANCE,
+    DeadlineKind.RECERTIFICATION: AuditType.RECERTIFICATION,
+    DeadlineKind.EXPIRY: AuditType.CERTIFICATION,
+}
 
 
 def _applied(event: RecordedEvent) -> Row:
@@ -25,7 +35,7 @@ def _applied(event: RecordedEvent) -> Row:
     return {
         "certification_id": event.stream_id, "member_id": data["member_id"], "member_name": data["member_name"],
         "entity_name": data["entity_name"], "standard_code": data["standard"]["code"],
-        "standard_version": data["standard"]["version"], "policy_id": data["policy_id"], "phase": "applied",
+        "standard_version": data["standard"]["version"], "policy_id": data["policy_id"], "phase": Phase.APPLIED,
         "certificate_kind": None, "certificate_status": None, "valid_from": None, "valid_until": None,
         "facilities": facilities, "countries": sorted({f["country"] for f in facilities}),
         "activities": sorted({a for f in facilities for a in f["activities"]}),
@@ -36,7 +46,7 @@ def _applied(event: RecordedEvent) -> Row:
     }
 
 
-def _earliest(calls: dict[str, tuple], *kinds: str) -> tuple | None:
+def _earliest(calls: dict[str, tuple], *kinds: DeadlineKind) -> tuple | None:
     return min((calls[k] for k in kinds if k in calls), key=lambda call: call[1], default=None)
 
 
@@ -57,27 +67,27 @@ class CertificationsProjection(RowsPerCertification):
         data, kind = event.data, event.event_type
         match kind:
             case "ApplicationAccepted":
-                row["phase"] = "in-certification"
+                row["phase"] = Phase.IN_CERTIFICATION
             case "ApplicationRejected":
-                row["phase"] = "application-rejected"
+                row["phase"] = Phase.APPLICATION_REJECTED
             case "AuditFirmAssigned":
                 row.update(audit_firm_id=data["firm_id"], audit_firm_name=data["firm_name"])
             case "AuditPlanned":
-                row.update(current_audit_id=data["audit_id"], current_audit_status="planned",
+                row.update(current_audit_id=data["audit_id"], current_audit_status=AuditStatus.PLANNED,
                            lead_auditor=data["lead_auditor"], next_audit_type=data["audit_type"],
                            next_audit_due=day(data["starts_on"]))
             case "CertificateGranted":
-                row.update(phase="certified", certificate_kind=data["kind"], certificate_status="active",
+                row.update(phase=Phase.CERTIFIED, certificate_kind=data["kind"], certificate_status=CertificateStatus.ACTIVE,
                            valid_from=day(data["valid_from"]), valid_until=day(data["valid_until"]),
                            first_certified_on=row["first_certified_on"] or occurred_at(event).date())
-            case "CertificationRefused" if row["certificate_status"] not in ("active", "suspended"):
-                row["phase"] = "refused"
+            case "CertificationRefused" if refusal_ends_certification(row["certificate_status"]):
+                row["phase"] = Phase.REFUSED
             case _ if kind in AUDIT_STEPS:
                 row["current_audit_status"] = AUDIT_STEPS[kind]
             case _ if kind in _CERTIFICATE_STATUS:
                 row["certificate_status"] = _CERTIFICATE_STATUS[kind]
                 if kind in ENDING_EVENTS:
-                    row["phase"] = "ended"
+                    row["phase"] = Phase.ENDED
 
     async def settle(self, conn: AsyncConnection, certification_ids: list[str]) -> None:
         """Open NC counts and the next scheduled audit, from the other read models."""
@@ -96,15 +106,18 @@ class CertificationsProjection(RowsPerCertification):
         )
         changes = []
         for certification_id, phase, kind, audit_status, next_type, next_due in current:
-            if audit_status in (None, "closed"):
+            if audit_status in (None, AuditStatus.CLOSED):
                 # No audit under way: the next is the one an open deadline calls for; a
                 # provisional certificate needs its certification audit before it expires.
                 calls = announced.get(certification_id, {})
-                upcoming = calls.get("expiry") if kind == "provisional" else _earliest(calls, "surveillance", "recertification")
-                next_type, next_due = upcoming if phase == "certified" and upcoming else (None, None)
+                upcoming = (
+                    calls.get(DeadlineKind.EXPIRY) if kind == CertificateKind.PROVISIONAL
+                    else _earliest(calls, DeadlineKind.SURVEILLANCE, DeadlineKind.RECERTIFICATION)
+                )
+                next_type, next_due = upcoming if phase == Phase.CERTIFIED and upcoming else (None, None)
             changes.append({
-                "id": certification_id, "majors": counts.get((certification_id, "major"), 0),
-                "minors": counts.get((certification_id, "minor"), 0), "next_type": next_type, "next_due": next_due,
+                "id": certification_id, "majors": counts.get((certification_id, Severity.MAJOR), 0),
+                "minors": counts.get((certification_id, Severity.MINOR), 0), "next_type": next_type, "next_due": next_due,
             })
         if changes:
             await conn.execute(
@@ -127,5 +140,5 @@ class CertificationsProjection(RowsPerCertification):
         )
         announced: dict[str, dict[str, tuple]] = {}
         for certification_id, kind, when in due:
-            announced.setdefault(certification_id, {})[kind] = (_AUDIT_FOR_DEADLINE[kind], when)
+            announced.setdefault(certification_id, {})[kind] = (_AUDIT_FOR_DEADLINE[DeadlineKind(kind)], when)
         return announced

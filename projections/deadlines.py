@@ -5,6 +5,8 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.certificates import CertificateStatus, refusal_ends_certification
+from domain.deadlines import DeadlineKind, Party
 from eventstore import RecordedEvent
 from projections.fields import ENDING_EVENTS, day
 from projections.projection import Row, RowsPerCertification
@@ -30,8 +32,8 @@ class DeadlinesProjection(RowsPerCertification):
                 rows[(data["deadline_id"],)]["due"] = day(data["new_due"])
             case "ApplicationRejected":
                 rows.clear()
-            case "CertificationRefused" if not any(k[0].startswith("expiry:") for k in rows):
-                rows.clear()  # no live certificate (it always has an expiry deadline): the end
+            case "CertificationRefused" if refusal_ends_certification(_live_certificate(rows)):
+                rows.clear()
             case kind if kind in ENDING_EVENTS:
                 rows.clear()
 
@@ -52,7 +54,12 @@ class DeadlinesProjection(RowsPerCertification):
         )}
         for certification_id, keyed in rows.items():
             for row in keyed.values():
-                if row["owner"] == "member":
+                if row["owner"] == Party.MEMBER:
                     row["owner_organisation_id"] = members.get(certification_id, "secretariat")
-                elif row["owner"] == "audit-firm":
+                elif row["owner"] == Party.AUDIT_FIRM:
                     row["owner_organisation_id"] = firms.get((certification_id, row["subject"])) or "secretariat"
+
+
+def _live_certificate(rows: dict[tuple, Row]) -> CertificateStatus | None:
+    """What the deadlines tell of the certificate: a live one always has its expiry deadline open."""
+    return CertificateStatus.ACTIVE if any(r["kind"] == DeadlineKind.EXPIRY for r in rows.values()) else None

@@ -6,7 +6,7 @@ from domain import commands as cmd
 from domain import events as ev
 from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType
 from domain.certificates import CertificateKind
-from domain.deadlines import DeadlineKind, Party
+from domain.deadlines import DeadlineKind, Party, deadline_id
 from domain.errors import RuleViolation
 from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_assigned_firm, require_secretariat
@@ -151,7 +151,7 @@ def submit_report(state: CertificationState, command: cmd.SubmitReport, emit: Em
         on_site_ended_on=command.on_site_ended_on,
         summary=command.summary,
     )
-    return [submitted, *meet(state, emit, f"report:{audit.audit_id}")]
+    return [submitted, *meet(state, emit, deadline_id(DeadlineKind.REPORT, audit.audit_id))]
 
 
 def return_report(state: CertificationState, command: cmd.ReturnReport, emit: Emit) -> list:

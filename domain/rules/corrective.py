@@ -6,6 +6,7 @@ from domain.errors import RuleViolation
 from domain.nonconformities import NonConformity, Severity
 from domain.policy import policy_by_id
 from domain.rules.access import require_assigned_firm, require_member
+from domain.deadlines import DeadlineKind, deadline_id
 from domain.rules.deadlines import meet
 from domain.rules.emit import Emit
 from domain.rules.outcome import grant_full
@@ -30,7 +31,7 @@ def submit_cap(state: CertificationState, command: cmd.SubmitCorrectiveActionPla
     still_without = [
         m for m in state.open_majors(nc.audit_id) if m.cap_submitted_on is None and m.nc_id != nc.nc_id
     ]
-    return [submitted, *([] if still_without else meet(state, emit, f"cap:{nc.audit_id}"))]
+    return [submitted, *([] if still_without else meet(state, emit, deadline_id(DeadlineKind.CAP, nc.audit_id)))]
 
 
 def close_nc(state: CertificationState, command: cmd.CloseNonConformity, emit: Emit) -> list:
@@ -41,7 +42,7 @@ def close_nc(state: CertificationState, command: cmd.CloseNonConformity, emit: E
     closed = emit(ev.NonConformityClosed, nc_id=nc.nc_id, verification=command.verification)
     if [m for m in state.open_majors(nc.audit_id) if m.nc_id != nc.nc_id]:
         return [closed]
-    done = meet(state, emit, f"major-closure:{nc.audit_id}")
+    done = meet(state, emit, deadline_id(DeadlineKind.MAJOR_CLOSURE, nc.audit_id))
     return [closed, *done, *_resolve_deferral(state, nc.audit_id, emit)]
 
 

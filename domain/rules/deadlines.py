@@ -4,8 +4,8 @@ from datetime import date
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.certificates import Certificate
-from domain.deadlines import Consequence, Deadline, DeadlineKind, Party, missed_at
+from domain.certificates import Certificate, CertificateKind, CertificateStatus
+from domain.deadlines import Consequence, Deadline, DeadlineKind, Party, deadline_id, kind_of, missed_at
 from domain.errors import RuleViolation
 from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_secretariat, require_system
@@ -14,7 +14,11 @@ from domain.state import CertificationState
 
 
 def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list:
-    """DeadlineMet for those of the deadlines that are still open."""
+    """DeadlineMet for those of the deadlines that are still open (one missed before the step
+    that meets it is no longer open). Only ids of deadlines rules set are taken: a misspelt
+    one would otherwise be "not open" for ever, silently."""
+    for candidate in deadline_ids:
+        kind_of(candidate)
     return [emit(ev.DeadlineMet, deadline_id=d) for d in deadline_ids if d in state.deadlines]
 
 
@@ -24,7 +28,7 @@ def of_kind(state: CertificationState, kind: DeadlineKind) -> list[str]:
 
 def audit_deadline(kind: DeadlineKind, audit_id: str, due: date, owner: Party = Party.MEMBER) -> Deadline:
     """A deadline about one audit: its report, its CAPs, its majors' closure or verification."""
-    return Deadline(deadline_id=f"{kind}:{audit_id}", kind=kind, due=due, owner=owner, subject=audit_id)
+    return Deadline(deadline_id=deadline_id(kind, audit_id), kind=kind, due=due, owner=owner, subject=audit_id)
 
 
 def surveillance_deadline(policy: Policy, cycle_start: Certificate, index: int) -> Deadline | None:
@@ -33,7 +37,7 @@ def surveillance_deadline(policy: Policy, cycle_start: Certificate, index: int) 
         return None
     slot = policy.surveillance[index]
     return Deadline(
-        deadline_id=f"surveillance:{cycle_start.cycle}.{index + 1}",
+        deadline_id=deadline_id(DeadlineKind.SURVEILLANCE, f"{cycle_start.cycle}.{index + 1}"),
         kind=DeadlineKind.SURVEILLANCE,
         due=slot.due_after.after(cycle_start.valid_from),
         opens=slot.opens_after.after(cycle_start.valid_from),
@@ -44,15 +48,15 @@ def surveillance_deadline(policy: Policy, cycle_start: Certificate, index: int) 
 def certificate_deadlines(policy: Policy, certificate: Certificate) -> list[Deadline]:
     """Expiry for every certificate; re-certification and surveillance for full ones."""
     expiry = Deadline(
-        deadline_id=f"expiry:{certificate.cycle}",
+        deadline_id=deadline_id(DeadlineKind.EXPIRY, str(certificate.cycle)),
         kind=DeadlineKind.EXPIRY,
         due=certificate.valid_until,
         owner=Party.MEMBER,
     )
-    if certificate.kind != "full":
+    if certificate.kind != CertificateKind.FULL:
         return [expiry]
     recertification = Deadline(
-        deadline_id=f"recertification:{certificate.cycle}",
+        deadline_id=deadline_id(DeadlineKind.RECERTIFICATION, str(certificate.cycle)),
         kind=DeadlineKind.RECERTIFICATION,
         due=policy.recertification_due_before_expiry.before(certificate.valid_until),
         owner=Party.MEMBER,
@@ -63,7 +67,7 @@ def certificate_deadlines(policy: Policy, certificate: Certificate) -> list[Dead
 
 def suspension_limit(policy: Policy, emit: Emit) -> Deadline:
     return Deadline(
-        deadline_id=f"suspension-limit:{emit.today.isoformat()}",
+        deadline_id=deadline_id(DeadlineKind.SUSPENSION_LIMIT, emit.today.isoformat()),
         kind=DeadlineKind.SUSPENSION_LIMIT,
         due=policy.max_suspension.after(emit.today),
         owner=Party.SECRETARIAT,
@@ -115,7 +119,7 @@ def _consequence(state: CertificationState, policy: Policy, deadline: Deadline, 
     certificate = state.certificate
     live = certificate is not None and certificate.is_live
     match consequence:
-        case Consequence.SUSPEND if live and certificate and certificate.status == "active":
+        case Consequence.SUSPEND if live and certificate and certificate.status == CertificateStatus.ACTIVE:
             limit = suspension_limit(policy, emit)
             return [emit(ev.CertificateSuspended, reason=why), emit(ev.DeadlineSet, deadline=limit)]
         case Consequence.EXPIRE if live and certificate:
