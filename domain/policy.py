@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.audits import INITIAL_AUDITS, AuditType
 from domain.deadlines import Consequence, DeadlineKind
 from domain.errors import RuleViolation
 from domain.periods import Period
@@ -39,6 +40,10 @@ class Policy(BaseModel):
     full_validity: Period
     provisional_validity: Period | None
     major_nc_outcome: MajorNcOutcome
+    decided_after_verification: frozenset[AuditType]
+    """Audits whose decision DEFER_UNTIL_VERIFIED holds until their majors are verified closed."""
+    provisional_once: bool
+    """A provisional certificate is granted at most once in an entity's certification."""
     max_major_ncs: int = Field(ge=0, description="more majors than this: no certificate")
     major_verification_within: Period | None
     cap_due_after_audit: Period
@@ -72,6 +77,8 @@ ASI = Policy(
     full_validity=Period(months=36),
     provisional_validity=Period(months=12),
     major_nc_outcome=MajorNcOutcome.PROVISIONAL,
+    decided_after_verification=frozenset(),
+    provisional_once=True,
     max_major_ncs=3,
     major_verification_within=None,
     cap_due_after_audit=Period(months=1),
@@ -96,6 +103,8 @@ ISO_17021 = Policy(
     full_validity=Period(months=36),
     provisional_validity=None,
     major_nc_outcome=MajorNcOutcome.DEFER_UNTIL_VERIFIED,
+    decided_after_verification=frozenset({*INITIAL_AUDITS, AuditType.RECERTIFICATION}),
+    provisional_once=True,
     max_major_ncs=3,
     major_verification_within=Period(months=6),
     cap_due_after_audit=Period(months=1),

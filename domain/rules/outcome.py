@@ -44,10 +44,12 @@ def _decision(
     deferring = (
         summary.majors > 0
         and policy.major_nc_outcome == MajorNcOutcome.DEFER_UNTIL_VERIFIED
-        and audit.audit_type in (*INITIAL_AUDITS, AuditType.RECERTIFICATION)
+        and audit.audit_type in policy.decided_after_verification
     )
     # A deferred decision has its own verification deadline in place of the closure one.
     ncs = _raise_ncs(policy, audit, summary, emit, closure_deadline=not deferring)
+    if deferring:
+        return ncs + _defer(policy, audit, summary, emit)
     if audit.audit_type in INITIAL_AUDITS:
         return ncs + _certify(state, policy, audit, summary, emit)
     if audit.audit_type == AuditType.RECERTIFICATION:
@@ -69,10 +71,9 @@ def _certify(
     wants_provisional = summary.majors > 0 or audit.audit_type == AuditType.PROVISIONAL_CERTIFICATION
     if not wants_provisional:
         return grant_full(state, policy, audit.audit_id, emit, "no major NC")
-    if summary.majors and policy.major_nc_outcome == MajorNcOutcome.DEFER_UNTIL_VERIFIED:
-        return _defer(policy, audit, summary, emit)
-    if state.provisional_granted or policy.provisional_validity is None:
-        why = "a provisional certificate is granted only once" if state.provisional_granted else (
+    granted_before = state.provisional_granted and policy.provisional_once
+    if granted_before or policy.provisional_validity is None:
+        why = "a provisional certificate is granted only once" if granted_before else (
             f"{policy.scheme} grants no provisional certificates"
         )
         return [emit(ev.CertificationRefused, audit_id=audit.audit_id, reason=why)]
@@ -86,8 +87,6 @@ def _recertify(
 ) -> list:
     if summary.majors == 0:
         return grant_full(state, policy, audit.audit_id, emit, "re-certification with no major NC")
-    if policy.major_nc_outcome == MajorNcOutcome.DEFER_UNTIL_VERIFIED:
-        return _defer(policy, audit, summary, emit)
     why = f"re-certification refused: {summary.majors} major NC(s); the certificate runs to its expiry"
     return [emit(ev.CertificationRefused, audit_id=audit.audit_id, reason=why)]
 
