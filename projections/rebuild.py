@@ -8,6 +8,7 @@ position, and renames tables: readers see the old models or the new ones, never 
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import MetaData, Table, text
+from sqlalchemy.schema import DropTable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore import LogPosition, log_head, read_settled
@@ -44,18 +45,29 @@ async def rebuild(
     async with engine.begin() as conn:
         # Statistics before readers arrive: a just-filled table would be planned as empty.
         for name in names:
-            await conn.execute(text(f'ANALYZE {SCHEMA}."{name}__rebuild"'))
+            await conn.execute(text(f"ANALYZE {_qualified(conn, _fresh(name))}"))
     async with engine.begin() as conn:
         read += await _swap(conn, targets, position, page_size)
     return read
 
 
+def _fresh(name: str) -> str:
+    return f"{name}__rebuild"
+
+
+def _qualified(conn: AsyncConnection, table_name: str) -> str:
+    """A read model's table, schema-qualified and quoted by the dialect, never by hand."""
+    preparer = conn.dialect.identifier_preparer
+    return f"{preparer.quote_schema(SCHEMA)}.{preparer.quote(table_name)}"
+
+
 async def _fresh_table(engine: AsyncEngine, name: str) -> Table:
-    fresh = f"{name}__rebuild"
+    fresh = READ_MODELS[name].to_metadata(MetaData(), name=_fresh(name))
     async with engine.begin() as conn:
-        await conn.execute(text(f'DROP TABLE IF EXISTS {SCHEMA}."{fresh}"'))
-        await conn.execute(text(f'CREATE TABLE {SCHEMA}."{fresh}" (LIKE {SCHEMA}."{name}" INCLUDING ALL)'))
-    return READ_MODELS[name].to_metadata(MetaData(), name=fresh)
+        await conn.execute(DropTable(fresh, if_exists=True))
+        # LIKE ... INCLUDING ALL: the live table's indexes and defaults too, which tables.py omits.
+        await conn.execute(text(f"CREATE TABLE {_qualified(conn, fresh.name)} (LIKE {_qualified(conn, name)} INCLUDING ALL)"))
+    return fresh
 
 
 async def _apply_next(
@@ -83,9 +95,10 @@ async def _swap(conn: AsyncConnection, targets: list[Projection], position: LogP
         position, count = moved
         read += count
     for name in names:
-        await conn.execute(text(f'ALTER TABLE {SCHEMA}."{name}" RENAME TO "{name}__old"'))
-        await conn.execute(text(f'ALTER TABLE {SCHEMA}."{name}__rebuild" RENAME TO "{name}"'))
-        await conn.execute(text(f'DROP TABLE {SCHEMA}."{name}__old"'))
+        old, quote = f"{name}__old", conn.dialect.identifier_preparer.quote
+        await conn.execute(text(f"ALTER TABLE {_qualified(conn, name)} RENAME TO {quote(old)}"))
+        await conn.execute(text(f"ALTER TABLE {_qualified(conn, _fresh(name))} RENAME TO {quote(name)}"))
+        await conn.execute(text(f"DROP TABLE {_qualified(conn, old)}"))
         # Ahead of the live projector, a rebuilt model keeps its own place: nothing twice.
         await checkpoints.save(conn, name, max(position, live), 0)
     return read
