@@ -3,43 +3,15 @@
 import asyncpg
 import sqlalchemy.exc
 import structlog
-from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.messages import AppendEventsInput, AppendEventsOutput, StreamEvent
 from domain.events import Event
 from domain.records import from_record, to_record
 from eventstore import ConcurrencyError, DuplicateEventError, EventStore, NewEvent, RecordedEvent
 
 log = structlog.get_logger("certflow.activities")
-
-
-class AppendEventsInput(BaseModel):
-    stream_id: str
-    expected_version: int
-    command_id: str
-    events: list[Event]
-
-
-class StreamEvent(BaseModel):
-    """An event as the stream holds it, with the command that recorded it."""
-
-    version: int
-    command_id: str | None
-    event: Event
-
-
-class AppendEventsOutput(BaseModel):
-    version: int
-    positions: list[int]
-    duplicate: bool
-    stored: list[Event] = []
-    """For a repeat of an append that had committed (a workflow task lost after the commit):
-    the events as the log holds them, which the workflow evolves rather than its own copies
-    decided again (their times may differ)."""
-    ahead: list[StreamEvent] = []
-    """When the stream had moved past `expected_version` (a lost task had appended another
-    command): the events after it, for the workflow to catch up on. Nothing was written."""
 
 
 def _stream_event(record: RecordedEvent) -> StreamEvent:

@@ -1,15 +1,13 @@
 """Delivering reminders and escalations: written once to the notification outbox (which
 channels such as e-mail read) and logged."""
 
-from typing import Literal
-from uuid import UUID
-
 import structlog
-from pydantic import BaseModel
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
+
+from activities.messages import Notification
 
 log = structlog.get_logger("certflow.activities")
 
@@ -25,16 +23,6 @@ notifications = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True)),
 )
-
-
-class Notification(BaseModel):
-    notification_id: UUID
-    certification_id: str
-    kind: Literal["reminder", "escalation"]
-    deadline_id: str | None
-    recipients: list[str]
-    subject: str
-    body: str
 
 
 class NotificationActivities:

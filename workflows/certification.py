@@ -18,8 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     import structlog
 
-    from activities.events import AppendEventsInput, AppendEventsOutput, StreamEvent
-    from activities.notifications import Notification
+    from activities.messages import AppendEventsInput, AppendEventsOutput, Notification, StreamEvent
     from domain import commands as cmd
     from domain.actors import SYSTEM, Role
     from domain.deadlines import Deadline

@@ -2,7 +2,7 @@
 
 from uuid import UUID, uuid5
 
-from activities.notifications import Notification
+from activities.messages import Notification
 from domain.deadlines import Deadline, Party, Reminder
 from domain.state import CertificationState
 

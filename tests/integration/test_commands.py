@@ -11,7 +11,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.events import AppendEventsInput, AppendEventsOutput, EventActivities
+from activities.events import EventActivities
+from activities.messages import AppendEventsInput, AppendEventsOutput
 from activities.notifications import NotificationActivities
 from domain import commands as cmd
 from domain import events as ev
