@@ -13,7 +13,7 @@ from domain.rules.emit import Emit
 from domain.rules.record import within_record_size
 from domain.state import CertificationState
 
-_RULES: dict[type, Callable[[CertificationState, Any, Emit], list]] = {
+_RULES: dict[type, Callable[[CertificationState, Any, Emit], list[Event]]] = {
     cmd.Apply: application.apply,
     cmd.AcceptApplication: application.accept,
     cmd.RejectApplication: application.reject,

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain import events as ev
-from domain.audits import Audit, AuditStatus, AuditType
+from domain.audits import Audit, AuditStatus, AuditType, Finding
 from domain.certificates import Certificate, CertificateKind, CertificateStatus, Validity, refusal_ends_certification
 from domain.documents import AttachedDocument
 from domain.events import Event
@@ -141,7 +141,7 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover
 
 
-def _merge_findings(state: CertificationState, event: ev.FindingsRecorded) -> tuple:
+def _merge_findings(state: CertificationState, event: ev.FindingsRecorded) -> tuple[Finding, ...]:
     """A later finding for the same criterion and facility replaces the earlier one."""
     assert state.audit is not None
     merged = {(f.criterion, f.facility_id): f for f in state.audit.findings}

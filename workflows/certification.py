@@ -150,10 +150,11 @@ class CertificationWorkflow:
         execute = (
             workflow.execute_local_activity if self._params.append_as_local_activity else workflow.execute_activity
         )
-        return await execute(
+        result: AppendEventsOutput = await execute(
             "append_events", request, result_type=AppendEventsOutput,
             start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
         )
+        return result
 
     def _evolve(self, events: list[Event]) -> None:
         for event in events:

@@ -8,9 +8,10 @@ from domain.policy import policy_for_standard
 from domain.rules.access import require_member, require_role, require_secretariat
 from domain.rules.emit import Emit
 from domain.state import CertificationState, Phase
+from domain.events import Event
 
 
-def apply(state: CertificationState, command: cmd.Apply, emit: Emit) -> list:
+def apply(state: CertificationState, command: cmd.Apply, emit: Emit) -> list[Event]:
     actor = command.actor
     require_role(actor, "apply for certification", Role.MEMBER, Role.SECRETARIAT)
     if actor.role == Role.MEMBER and actor.organisation_id != command.member_id:
@@ -43,13 +44,13 @@ def _require_pending(state: CertificationState) -> None:
         )
 
 
-def accept(state: CertificationState, command: cmd.AcceptApplication, emit: Emit) -> list:
+def accept(state: CertificationState, command: cmd.AcceptApplication, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "accept an application")
     _require_pending(state)
     return [emit(ev.ApplicationAccepted)]
 
 
-def reject(state: CertificationState, command: cmd.RejectApplication, emit: Emit) -> list:
+def reject(state: CertificationState, command: cmd.RejectApplication, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "reject an application")
     _require_pending(state)
     return [emit(ev.ApplicationRejected, reason=command.reason)]
@@ -64,13 +65,13 @@ def require_accepted(state: CertificationState, action: str) -> None:
 
 def submit_self_assessment(
     state: CertificationState, command: cmd.SubmitSelfAssessment, emit: Emit
-) -> list:
+) -> list[Event]:
     require_member(state, command.actor, "submit the self-assessment")
     require_accepted(state, "submit a self-assessment")
     return [emit(ev.SelfAssessmentSubmitted, summary=command.summary)]
 
 
-def assign_audit_firm(state: CertificationState, command: cmd.AssignAuditFirm, emit: Emit) -> list:
+def assign_audit_firm(state: CertificationState, command: cmd.AssignAuditFirm, emit: Emit) -> list[Event]:
     if command.actor.role != Role.SECRETARIAT:
         require_member(state, command.actor, "engage an audit firm")
     require_accepted(state, "engage an audit firm")

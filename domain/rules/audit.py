@@ -14,9 +14,10 @@ from domain.rules.application import require_accepted
 from domain.rules.deadlines import audit_deadline, meet
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 
-def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list:
+def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "plan an audit")
     require_accepted(state, "plan an audit")
     policy = policy_by_id(state.policy_id)
@@ -114,7 +115,7 @@ def current_audit(state: CertificationState, audit_id: str, *expected: AuditStat
     return audit
 
 
-def start(state: CertificationState, command: cmd.StartAudit, emit: Emit) -> list:
+def start(state: CertificationState, command: cmd.StartAudit, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "start an audit")
     audit = current_audit(state, command.audit_id, AuditStatus.PLANNED)
     if emit.today < audit.starts_on:
@@ -125,7 +126,7 @@ def start(state: CertificationState, command: cmd.StartAudit, emit: Emit) -> lis
 _FINDING_STEPS = (AuditStatus.IN_PROGRESS, AuditStatus.FINDINGS_RECORDED, AuditStatus.RETURNED)
 
 
-def record_findings(state: CertificationState, command: cmd.RecordFindings, emit: Emit) -> list:
+def record_findings(state: CertificationState, command: cmd.RecordFindings, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "record findings")
     current_audit(state, command.audit_id, *_FINDING_STEPS)
     in_scope = {f.facility_id for f in state.facilities}
@@ -135,7 +136,7 @@ def record_findings(state: CertificationState, command: cmd.RecordFindings, emit
     return [emit(ev.FindingsRecorded, audit_id=command.audit_id, findings=command.findings)]
 
 
-def submit_report(state: CertificationState, command: cmd.SubmitReport, emit: Emit) -> list:
+def submit_report(state: CertificationState, command: cmd.SubmitReport, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "submit an audit report")
     audit = current_audit(state, command.audit_id, AuditStatus.FINDINGS_RECORDED, AuditStatus.RETURNED)
     if not audit.findings:
@@ -154,7 +155,7 @@ def submit_report(state: CertificationState, command: cmd.SubmitReport, emit: Em
     return [submitted, *meet(state, emit, deadline_id(DeadlineKind.REPORT, audit.audit_id))]
 
 
-def return_report(state: CertificationState, command: cmd.ReturnReport, emit: Emit) -> list:
+def return_report(state: CertificationState, command: cmd.ReturnReport, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "return an audit report")
     current_audit(state, command.audit_id, AuditStatus.REPORT_SUBMITTED)
     return [emit(ev.ReportReturned, audit_id=command.audit_id, reason=command.reason)]

@@ -10,6 +10,7 @@ from domain.rules.access import require_secretariat
 from domain.rules.deadlines import meet, of_kind, suspension_limit
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 
 def _certificate(state: CertificationState, action: str, *statuses: CertificateStatus) -> Certificate:
@@ -23,7 +24,7 @@ def _certificate(state: CertificationState, action: str, *statuses: CertificateS
     return certificate
 
 
-def suspend(state: CertificationState, command: cmd.Suspend, emit: Emit) -> list:
+def suspend(state: CertificationState, command: cmd.Suspend, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "suspend a certificate")
     _certificate(state, "suspend", CertificateStatus.ACTIVE)
     limit = suspension_limit(policy_by_id(state.policy_id), emit)
@@ -33,7 +34,7 @@ def suspend(state: CertificationState, command: cmd.Suspend, emit: Emit) -> list
     ]
 
 
-def reinstate(state: CertificationState, command: cmd.Reinstate, emit: Emit) -> list:
+def reinstate(state: CertificationState, command: cmd.Reinstate, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "reinstate a certificate")
     certificate = _certificate(state, "reinstate", CertificateStatus.SUSPENDED)
     if emit.today > certificate.valid_until:
@@ -42,7 +43,7 @@ def reinstate(state: CertificationState, command: cmd.Reinstate, emit: Emit) -> 
     return [reinstated, *meet(state, emit, *of_kind(state, DeadlineKind.SUSPENSION_LIMIT))]
 
 
-def withdraw(state: CertificationState, command: cmd.Withdraw, emit: Emit) -> list:
+def withdraw(state: CertificationState, command: cmd.Withdraw, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "withdraw a certificate")
     _certificate(state, "withdraw", CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED)
     return [emit(ev.CertificateWithdrawn, reason=command.reason)]

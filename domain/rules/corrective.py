@@ -11,6 +11,7 @@ from domain.rules.deadlines import meet
 from domain.rules.emit import Emit
 from domain.rules.outcome import grant_full
 from domain.state import CertificationState
+from domain.events import Event
 
 
 def _open_nc(state: CertificationState, nc_id: str) -> NonConformity:
@@ -22,7 +23,7 @@ def _open_nc(state: CertificationState, nc_id: str) -> NonConformity:
     return nc
 
 
-def submit_cap(state: CertificationState, command: cmd.SubmitCorrectiveActionPlan, emit: Emit) -> list:
+def submit_cap(state: CertificationState, command: cmd.SubmitCorrectiveActionPlan, emit: Emit) -> list[Event]:
     require_member(state, command.actor, "submit a corrective action plan")
     nc = _open_nc(state, command.nc_id)
     if nc.cap_submitted_on is not None:
@@ -34,7 +35,7 @@ def submit_cap(state: CertificationState, command: cmd.SubmitCorrectiveActionPla
     return [submitted, *([] if still_without else meet(state, emit, deadline_id(DeadlineKind.CAP, nc.audit_id)))]
 
 
-def close_nc(state: CertificationState, command: cmd.CloseNonConformity, emit: Emit) -> list:
+def close_nc(state: CertificationState, command: cmd.CloseNonConformity, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "verify and close a non-conformity")
     nc = _open_nc(state, command.nc_id)
     if nc.severity == Severity.MAJOR and nc.cap_submitted_on is None:
@@ -46,7 +47,7 @@ def close_nc(state: CertificationState, command: cmd.CloseNonConformity, emit: E
     return [closed, *done, *_resolve_deferral(state, nc.audit_id, emit)]
 
 
-def _resolve_deferral(state: CertificationState, audit_id: str, emit: Emit) -> list:
+def _resolve_deferral(state: CertificationState, audit_id: str, emit: Emit) -> list[Event]:
     """The last major of a deferred audit verified closed: the decision is made."""
     if state.deferred_audit_id != audit_id:
         return []

@@ -11,9 +11,10 @@ from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_secretariat, require_system
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 
-def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list:
+def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list[Event]:
     """DeadlineMet for those of the deadlines that are still open (one missed before the step
     that meets it is no longer open). Only ids of deadlines rules set are taken: a misspelt
     one would otherwise be "not open" for ever, silently."""
@@ -81,7 +82,7 @@ def _open(state: CertificationState, deadline_id: str) -> Deadline:
     return deadline
 
 
-def extend(state: CertificationState, command: cmd.ExtendDeadline, emit: Emit) -> list:
+def extend(state: CertificationState, command: cmd.ExtendDeadline, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "extend a deadline")
     deadline = _open(state, command.deadline_id)
     if deadline.kind == DeadlineKind.EXPIRY:
@@ -103,7 +104,7 @@ def extend(state: CertificationState, command: cmd.ExtendDeadline, emit: Emit) -
     ]
 
 
-def record_missed(state: CertificationState, command: cmd.RecordMissedDeadline, emit: Emit) -> list:
+def record_missed(state: CertificationState, command: cmd.RecordMissedDeadline, emit: Emit) -> list[Event]:
     require_system(command.actor, "record a missed deadline")
     deadline = _open(state, command.deadline_id)
     if emit.at < missed_at(deadline):
@@ -113,7 +114,7 @@ def record_missed(state: CertificationState, command: cmd.RecordMissedDeadline, 
     return [missed, *_consequence(state, policy, deadline, emit)]
 
 
-def _consequence(state: CertificationState, policy: Policy, deadline: Deadline, emit: Emit) -> list:
+def _consequence(state: CertificationState, policy: Policy, deadline: Deadline, emit: Emit) -> list[Event]:
     consequence = policy.consequence_of(deadline.kind)
     why = f"{deadline.kind} deadline {deadline.deadline_id} (due {deadline.due}) was missed"
     certificate = state.certificate

@@ -8,6 +8,7 @@ from domain.errors import RuleViolation
 from domain.rules.access import require_assigned_firm
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 _SUBMITTED = frozenset({AuditStatus.REPORT_SUBMITTED, AuditStatus.RETURNED, AuditStatus.CLOSED})
 """The steps at which the audit's report has been submitted (a returned one included)."""
@@ -35,7 +36,7 @@ def _check_kind_fits_step(kind: DocumentKind, audit_id: str, status: AuditStatus
         )
 
 
-def attach(state: CertificationState, command: cmd.AttachDocument, emit: Emit) -> list:
+def attach(state: CertificationState, command: cmd.AttachDocument, emit: Emit) -> list[Event]:
     require_assigned_firm(state, command.actor, "attach an audit document")
     status = _audit_status(state, command.audit_id)
     if status == AuditStatus.PLANNED:

@@ -5,8 +5,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from domain.actors import Actor
+from domain.events import _Event
 
-E = TypeVar("E")
+E = TypeVar("E", bound=_Event)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from domain.policy import policy_by_id
 from domain.rules.access import require_member
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 
-def report_flows(state: CertificationState, command: cmd.ReportMaterialFlow, emit: Emit) -> list:
+def report_flows(state: CertificationState, command: cmd.ReportMaterialFlow, emit: Emit) -> list[Event]:
     require_member(state, command.actor, "report material flows")
     policy = policy_by_id(state.policy_id)
     standard = state.standard.code if state.standard else "none"

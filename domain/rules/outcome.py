@@ -14,9 +14,10 @@ from domain.rules.audit import current_audit
 from domain.rules.deadlines import audit_deadline, certificate_deadlines, meet, of_kind, surveillance_deadline
 from domain.rules.emit import Emit
 from domain.state import CertificationState
+from domain.events import Event
 
 
-def accept_report(state: CertificationState, command: cmd.AcceptReport, emit: Emit) -> list:
+def accept_report(state: CertificationState, command: cmd.AcceptReport, emit: Emit) -> list[Event]:
     require_secretariat(command.actor, "accept an audit report")
     audit = current_audit(state, command.audit_id, AuditStatus.REPORT_SUBMITTED)
     policy = policy_by_id(state.policy_id)
@@ -34,7 +35,7 @@ def accept_report(state: CertificationState, command: cmd.AcceptReport, emit: Em
 
 def _decision(
     state: CertificationState, policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit
-) -> list:
+) -> list[Event]:
     live = state.certificate if state.certificate and state.certificate.is_live else None
     if summary.critical_breach or summary.majors > policy.max_major_ncs:
         why = _too_grave(policy, summary)
@@ -67,7 +68,7 @@ def _too_grave(policy: Policy, summary: FindingSummary) -> str:
 
 def _certify(
     state: CertificationState, policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit
-) -> list:
+) -> list[Event]:
     wants_provisional = summary.majors > 0 or audit.audit_type == AuditType.PROVISIONAL_CERTIFICATION
     if not wants_provisional:
         return grant_full(state, policy, audit.audit_id, emit, "no major NC")
@@ -84,14 +85,14 @@ def _certify(
 
 def _recertify(
     state: CertificationState, policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit
-) -> list:
+) -> list[Event]:
     if summary.majors == 0:
         return grant_full(state, policy, audit.audit_id, emit, "re-certification with no major NC")
     why = f"re-certification refused: {summary.majors} major NC(s); the certificate runs to its expiry"
     return [emit(ev.CertificationRefused, audit_id=audit.audit_id, reason=why)]
 
 
-def grant_full(state: CertificationState, policy: Policy, audit_id: str, emit: Emit, reason: str) -> list:
+def grant_full(state: CertificationState, policy: Policy, audit_id: str, emit: Emit, reason: str) -> list[Event]:
     """A full certificate; before expiry of a full one, the new period runs on from the old expiry."""
     current = state.certificate
     renewing = (
@@ -114,7 +115,7 @@ def _grant(
     valid_from: date,
     valid_until: date,
     reason: str,
-) -> list:
+) -> list[Event]:
     cycle = (state.certificate.cycle if state.certificate else 0) + 1
     granted = emit(
         ev.CertificateGranted,
@@ -142,7 +143,7 @@ def _grant(
     return [granted, *meet(state, emit, *replaced), *deadlines]
 
 
-def _defer(policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit) -> list:
+def _defer(policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit) -> list[Event]:
     assert policy.major_verification_within is not None and audit.on_site_ended_on is not None
     due = policy.major_verification_within.after(audit.on_site_ended_on)
     verification = audit_deadline(DeadlineKind.MAJOR_VERIFICATION, audit.audit_id, due)
@@ -153,7 +154,7 @@ def _defer(policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit) ->
     ]
 
 
-def _surveilled(state: CertificationState, policy: Policy, emit: Emit) -> list:
+def _surveilled(state: CertificationState, policy: Policy, emit: Emit) -> list[Event]:
     done = meet(state, emit, *of_kind(state, DeadlineKind.SURVEILLANCE))
     certificate = state.certificate
     assert certificate is not None
@@ -163,8 +164,8 @@ def _surveilled(state: CertificationState, policy: Policy, emit: Emit) -> list:
 
 def _raise_ncs(
     policy: Policy, audit: Audit, summary: FindingSummary, emit: Emit, closure_deadline: bool
-) -> list:
-    raised = [
+) -> list[Event]:
+    raised: list[Event] = [
         emit(ev.NonConformityRaised, nc_id=f"{audit.audit_id}/{c}", audit_id=audit.audit_id, criterion=c, severity=s)
         for s, criteria in ((Severity.MAJOR, summary.major_criteria), (Severity.MINOR, summary.minor_criteria))
         for c in criteria
@@ -177,4 +178,4 @@ def _raise_ncs(
     if closure_deadline:
         due = policy.major_closure_within.after(ended)
         deadlines.append(audit_deadline(DeadlineKind.MAJOR_CLOSURE, audit.audit_id, due))
-    return raised + [emit(ev.DeadlineSet, deadline=d) for d in deadlines]
+    return [*raised, *(emit(ev.DeadlineSet, deadline=d) for d in deadlines)]
