@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from eventstore.store import log_head
+from eventstore import log_head
 from projections.tables import checkpoints
 
 
