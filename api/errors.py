@@ -1,6 +1,9 @@
 """Errors as the caller reads them: JSON for the API and probes (FastAPI's own bodies, which
 name the offending field), an HTML page for people using the dashboard."""
 
+import math
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
@@ -43,12 +46,24 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return await _page(request, error.status_code, str(error.detail), [])
 
 
+def _finite(value: Any) -> Any:
+    """`value` with non-finite numbers spelled as text: JSON's `1e999999` parses as infinity,
+    and the 422 echoing it must still encode (JSON has no infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
 async def _invalid_request(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     if _for_machines(request):
-        # FastAPI's own body, but one echoing an unpaired surrogate (JSON's "\ud800") must
-        # still encode as UTF-8 rather than fail as a 500.
-        return JSONResponse({"detail": readable(jsonable_encoder(error.errors()))}, 422)
+        # FastAPI's own body, but one echoing an unpaired surrogate (JSON's "\ud800") or a
+        # non-finite number must still encode rather than fail as a 500.
+        return JSONResponse({"detail": _finite(readable(jsonable_encoder(error.errors())))}, 422)
     problems = [f"{e['loc'][-1]}: {e['msg']}" for e in error.errors()]
     return await _page(request, 422, "Some filters could not be used.", problems)
 
