@@ -10,6 +10,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from api.access import current_session
 from api.pages.templating import templates
@@ -17,6 +18,7 @@ from api.text import readable
 
 _MACHINE_PATHS = ("/api/", "/healthz", "/readyz", "/metrics", "/static/")
 _PUBLIC_PATHS = ("/register",)
+_STARLETTE_TOO_LARGE = "Content Too Large"
 
 
 def _for_machines(request: Request) -> bool:
@@ -35,8 +37,16 @@ async def _page(request: Request, status: int, message: str, problems: list[str]
     return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
-async def _http_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, HTTPException)
+def too_large(limit: int) -> str:
+    return f"request body: over the limit of {limit:,} bytes"
+
+
+async def refusal(request: Request, error: HTTPException) -> Response:
+    """The answer to `error` in the caller's language: JSON for machines, a page for people."""
+    limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+    if error.status_code == 413 and limit is not None and error.detail == _STARLETTE_TOO_LARGE:
+        # Starlette's body counter (api/body_limit.py) says only "Content Too Large".
+        error = HTTPException(413, too_large(limit))
     if _for_machines(request):
         return await http_exception_handler(request, error)
     if error.status_code == 401:
@@ -44,6 +54,11 @@ async def _http_error(request: Request, error: Exception) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(request.url_for("sign_in_page").include_query_params(next=target), 303)
     return await _page(request, error.status_code, str(error.detail), [])
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return await refusal(request, error)
 
 
 def _finite(value: Any) -> Any:
