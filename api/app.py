@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
 from api.deps import Options
+from api.docs import install_docs
 from api.dispatch import Dispatcher
 from api.errors import install_error_pages
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
+from api.security_headers import SecurityHeaders
 from api.routes import (
     certifications,
     commands,
@@ -69,6 +71,8 @@ def create_app(
         summary="Certification workflows: commands, oversight and the public register",
         version="1",
         description=DESCRIPTION,
+        docs_url=None,  # api/docs.py serves /docs without a CDN
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.directory = Directory(engine)
@@ -96,6 +100,7 @@ def create_app(
     app.include_router(member.router)
     app.include_router(worklist.router)
     app.include_router(public.router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
     upload_limit = max_document_bytes + MULTIPART_OVERHEAD
@@ -103,4 +108,5 @@ def create_app(
         BodyLimit, routes=list(iter_route_contexts(app.routes)), larger=dict.fromkeys(UPLOAD_ROUTES, upload_limit),
         timeout_seconds=body_timeout_seconds,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: its headers go on the body limit's refusals too
     return app
