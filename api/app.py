@@ -10,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
 from api.deps import Options
-from api.docs import install_docs
 from api.dispatch import Dispatcher
+from api.docs import install_docs
 from api.errors import install_error_pages
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
-from api.security_headers import SecurityHeaders
 from api.routes import (
     certifications,
     commands,
@@ -27,6 +26,7 @@ from api.routes import (
     register,
     review_queue,
 )
+from api.security_headers import SecurityHeaders
 from documents.pdf import MAX_SIZE_BYTES
 from identity.directory import Directory
 from identity.sessions import Sessions

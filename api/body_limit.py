@@ -15,10 +15,10 @@ import time
 from collections.abc import Iterable, Mapping
 
 from fastapi.exceptions import HTTPException
+from fastapi.routing import RouteContext
 from starlette.datastructures import Headers
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
-from fastapi.routing import RouteContext
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import refusal, too_large
@@ -50,7 +50,7 @@ class BodyLimit:
         self._larger = [
             (re.compile(route.path_regex.pattern), larger[route.name])
             for route in routes
-            if route.name in larger
+            if route.name is not None and route.name in larger
         ]
         self._counted = {limit: RequestBodyLimitMiddleware(app, limit) for limit in {default, *larger.values()}}
 

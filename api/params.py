@@ -9,11 +9,11 @@ from pydantic_core import PydanticUseDefault
 from sqlalchemy import ColumnElement
 
 from api import cursor
-from projections.tables import certifications, deadlines, material_flows
-from domain.text import check_storable
 from domain.certificates import CertificateStatus
 from domain.deadlines import DeadlineKind
 from domain.state import Phase
+from domain.text import check_storable
+from projections.tables import certifications, deadlines, material_flows
 
 STATES = tuple(Phase) + tuple(CertificateStatus)
 """A `state` filter names a phase or a certificate status (the two share no word)."""

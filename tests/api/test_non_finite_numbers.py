@@ -30,7 +30,8 @@ async def test_a_non_finite_number_in_a_command_is_422_naming_the_field(journey:
         headers={**journey.people.bearer(SECRETARIAT), "Content-Type": "application/json"},
     )
     whole = await journey.http.post(
-        f"{path}/suspend", content=number, headers={**journey.people.bearer(SECRETARIAT), "Content-Type": "application/json"}
+        f"{path}/suspend", content=number,
+        headers={**journey.people.bearer(SECRETARIAT), "Content-Type": "application/json"},
     )
 
     assert flows.status_code == 422, flows.text

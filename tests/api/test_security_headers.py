@@ -43,7 +43,9 @@ def assert_secured(response: httpx.Response) -> None:
         assert response.headers.get("cache-control") == "no-store", where
 
 
-@pytest.mark.parametrize("actor", [SECRETARIAT, VIEWER, MEMBER, AUDITOR, None], ids=lambda a: a.user_id if a else "no one")
+@pytest.mark.parametrize(
+    "actor", [SECRETARIAT, VIEWER, MEMBER, AUDITOR, None], ids=lambda a: a.user_id if a else "no one"
+)
 async def test_every_page_carries_the_security_headers(
     engine: AsyncEngine, base_url: str, people: People, actor: Actor | None
 ) -> None:
