@@ -4,11 +4,14 @@ clients) is created at import time and a test builds an app around its own datab
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
 from api.deps import Options
 from api.dispatch import Dispatcher
+from api.docs import install_docs
 from api.errors import install_error_pages
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
@@ -23,6 +26,7 @@ from api.routes import (
     register,
     review_queue,
 )
+from api.security_headers import SecurityHeaders
 from documents.pdf import MAX_SIZE_BYTES
 from identity.directory import Directory
 from identity.sessions import Sessions
@@ -30,6 +34,8 @@ from workflows.client import CertificationClient
 from workflows.tally import CommandTally
 
 API_PREFIX = "/api/v1"
+UPLOAD_ROUTES = ("attach_document", "attach_document_form")
+"""The routes taking a document: their body may be the document limit and a form around it."""
 DESCRIPTION = """Every call but the public register and the probes needs a caller: send
 `Authorization: Bearer <token>` (tokens come from `certflow tokens issue`). A member sees only
 its own organisation's certifications, an audit firm only those assigned to it, the
@@ -47,6 +53,7 @@ def create_app(
     command_tally: CommandTally | None = None,
     commands_client: CertificationClient | None = None,
     max_document_bytes: int = MAX_SIZE_BYTES,
+    body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -55,7 +62,8 @@ def create_app(
     the log by more than `max_projector_lag_events`; /metrics counts the commands this
     process sent through a client sharing `command_tally`; commands go to workflows through
     `commands_client` (without one, command endpoints answer 503); an uploaded document may
-    be at most `max_document_bytes`."""
+    be at most `max_document_bytes`; a request body must keep arriving, no chunk later than
+    `body_timeout_seconds` (api/body_limit.py)."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -63,6 +71,8 @@ def create_app(
         summary="Certification workflows: commands, oversight and the public register",
         version="1",
         description=DESCRIPTION,
+        docs_url=None,  # api/docs.py serves /docs without a CDN
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.directory = Directory(engine)
@@ -90,6 +100,13 @@ def create_app(
     app.include_router(member.router)
     app.include_router(worklist.router)
     app.include_router(public.router)
+    install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
+    upload_limit = max_document_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(
+        BodyLimit, routes=list(iter_route_contexts(app.routes)), larger=dict.fromkeys(UPLOAD_ROUTES, upload_limit),
+        timeout_seconds=body_timeout_seconds,
+    )
+    app.add_middleware(SecurityHeaders)  # outermost: its headers go on the body limit's refusals too
     return app

@@ -2,16 +2,18 @@
 `x=`; those mean "not given", so the API and the forms share one set of rules. A bad value
 is refused with 422 naming the field (FastAPI reports the location as ["query", field])."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
+from sqlalchemy import ColumnElement
 
 from api import cursor
-from domain.text import check_storable
 from domain.certificates import CertificateStatus
 from domain.deadlines import DeadlineKind
 from domain.state import Phase
+from domain.text import check_storable
+from projections.tables import certifications, deadlines, material_flows
 
 STATES = tuple(Phase) + tuple(CertificateStatus)
 """A `state` filter names a phase or a certificate status (the two share no word)."""
@@ -77,12 +79,15 @@ class CertificationFilters(ScopeFilters):
         return state
 
 
-def _check_cursor(value: str | None, length: int, sort: str | None = None) -> str | None:
-    if value is None:
-        return None
-    key = cursor.decode(value, length)
-    if sort is not None and key[0] != sort:
-        raise ValueError(f"belongs to sort={key[0]}, not sort={sort}")
+C, D, F = certifications.c, deadlines.c, material_flows.c
+CursorField = Field(default=None, max_length=cursor.MAX_LENGTH, description="next_cursor of the previous page")
+
+
+def _check_cursor(value: str | None, columns: tuple[ColumnElement[Any], ...], sort: str | None = None) -> str | None:
+    """`value`, if it is a cursor paging by `columns` (under `sort`) whose every value fits
+    its column; the query reads it again, knowing it will."""
+    if value is not None:
+        cursor.read(value, columns, sort)
     return value
 
 
@@ -91,7 +96,7 @@ class CertificationQuery(CertificationFilters):
         default="entity_name", description=f"one of {', '.join(CERTIFICATION_SORTS)}; '-' first for descending"
     )
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: str | None = CursorField
     format: Literal["json", "csv"] = "json"
 
     @field_validator("sort")
@@ -104,7 +109,10 @@ class CertificationQuery(CertificationFilters):
     @field_validator("cursor")
     @classmethod
     def _a_cursor_for_this_sort(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return _check_cursor(value, 3, info.data.get("sort"))
+        sort = info.data.get("sort")
+        if sort is None:
+            return value  # the sort was refused: that 422 says enough
+        return _check_cursor(value, (C[sort.removeprefix("-")], C.certification_id), sort)
 
     @property
     def sort_field(self) -> str:
@@ -120,35 +128,35 @@ class DeadlineQuery(ScopeFilters):
     due_within_days: int | None = Field(default=None, ge=0, le=3660, description="due from today to today + N")
     overdue: bool | None = Field(default=None, description="true: past due; false: not yet")
     limit: int = Field(default=100, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: str | None = CursorField
 
     @field_validator("cursor")
     @classmethod
     def _a_deadline_cursor(cls, value: str | None) -> str | None:
-        return _check_cursor(value, 3)
+        return _check_cursor(value, (D.due, D.certification_id, D.deadline_id))
 
 
 class RegisterQuery(ScopeFilters):
     country: CountryCode = None
     limit: int = Field(default=50, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: str | None = CursorField
 
     @field_validator("cursor")
     @classmethod
     def _a_register_cursor(cls, value: str | None) -> str | None:
-        return _check_cursor(value, 3, "entity_name")
+        return _check_cursor(value, (C.entity_name, C.certification_id), "entity_name")
 
 
 class MaterialFlowQuery(ScopeFilters):
     year: int | None = Field(default=None, ge=2000, le=2200, description="the reporting year")
     member: str | None = Field(default=None, max_length=200, description="member organisation id")
     limit: int = Field(default=200, ge=1, le=MAX_PAGE)
-    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+    cursor: str | None = CursorField
 
     @field_validator("cursor")
     @classmethod
     def _a_material_flow_cursor(cls, value: str | None) -> str | None:
-        return _check_cursor(value, 3)
+        return _check_cursor(value, (F.year, F.certification_id, F.category))
 
 
 class PublicMaterialFlowQuery(ScopeFilters):

@@ -18,6 +18,8 @@ from identity.principal import ROLES_OF, OrganisationKind, Principal, principal_
 from identity.tables import accreditations, api_tokens, organisations, sign_in_failures, users
 from identity.tokens import new_token, token_hash
 
+F = sign_in_failures.c
+
 
 class NewUser(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -35,8 +37,15 @@ class NewUser(BaseModel):
 
 
 MAX_SIGN_IN_FAILURES = 5
+"""Failed sign-ins for one user id from one client address within SIGN_IN_WINDOW; then that
+address waits until the window passes. Other addresses are not held back: a guesser alone
+cannot lock the user out."""
+MAX_SIGN_IN_FAILURES_PER_ADDRESS = 30
+"""Failed sign-ins from one client address for any user ids within SIGN_IN_WINDOW, so one
+address cannot try a few passwords on every user instead."""
 SIGN_IN_WINDOW = timedelta(minutes=15)
-"""At most this many failed sign-ins per user id in this window; then none until it passes."""
+_SIGN_IN_LOCKS = 0x5167
+"""Advisory locks taken as (this, hash of the address): a key space of their own."""
 
 
 class SignInThrottled(Exception):
@@ -137,29 +146,43 @@ class Directory:
             row = (await conn.execute(query)).first()
         return None if row is None else principal_of(row)
 
-    async def sign_in(self, user_id: str, password: str) -> Principal | None:
+    async def sign_in(self, user_id: str, password: str, *, address: str) -> Principal | None:
         """The user, if the password is theirs; None for an unknown user or a wrong password
-        alike. Raises SignInThrottled after too many failures for this user id of late."""
-        now = datetime.now(UTC)
-        failures = select(func.count(), func.min(sign_in_failures.c.failed_at)).where(
-            sign_in_failures.c.user_id == user_id, sign_in_failures.c.failed_at > now - SIGN_IN_WINDOW
-        )
+        alike. `address` is the client's. Raises SignInThrottled after too many failures of
+        late from this address, for this user id or for any."""
+        await self._count_attempt(user_id, address)
         query = select_principals().add_columns(users.c.password_hash).where(users.c.user_id == user_id)
         async with self._engine.connect() as conn:
-            failed, first_failed_at = (await conn.execute(failures)).one()
             row = (await conn.execute(query)).first()
-        if failed >= MAX_SIGN_IN_FAILURES:
-            raise SignInThrottled(first_failed_at + SIGN_IN_WINDOW - now)
         stored = row.password_hash if row is not None else None
         # Hash even for an unknown user, so the answer's timing does not tell who exists.
         matches = password_matches(password, stored or _UNUSABLE)
-        signed_in = row is not None and stored is not None and matches
+        if row is None or stored is None or not matches:
+            return None
         async with self._engine.begin() as conn:
-            if signed_in:
-                await conn.execute(delete(sign_in_failures).where(sign_in_failures.c.user_id == user_id))
-            else:
-                await conn.execute(sign_in_failures.insert().values(user_id=user_id, failed_at=now))
-        return principal_of(row) if signed_in else None
+            await conn.execute(delete(sign_in_failures).where(F.user_id == user_id, F.address == address))
+        return principal_of(row)
+
+    async def _count_attempt(self, user_id: str, address: str) -> None:
+        """Records the attempt as a failure before the password is checked (a success then
+        forgets it), unless this address is over a limit. One transaction holding the
+        address's lock, so concurrent attempts are counted one after another and no more
+        than the limit are ever checked."""
+        async with self._engine.begin() as conn:
+            await conn.execute(select(func.pg_advisory_xact_lock(_SIGN_IN_LOCKS, func.hashtext(address))))
+            now = datetime.now(UTC)
+            recent = (F.address == address, F.failed_at > now - SIGN_IN_WINDOW)
+            for_user, first_for_user, for_address, first_for_address = (await conn.execute(
+                select(
+                    func.count().filter(F.user_id == user_id), func.min(F.failed_at).filter(F.user_id == user_id),
+                    func.count(), func.min(F.failed_at),
+                ).where(*recent)
+            )).one()
+            if for_user >= MAX_SIGN_IN_FAILURES:
+                raise SignInThrottled(first_for_user + SIGN_IN_WINDOW - now)
+            if for_address >= MAX_SIGN_IN_FAILURES_PER_ADDRESS:
+                raise SignInThrottled(first_for_address + SIGN_IN_WINDOW - now)
+            await conn.execute(sign_in_failures.insert().values(user_id=user_id, address=address, failed_at=now))
 
     async def organisation(self, organisation_id: str) -> Organisation | None:
         query = select(organisations.c.organisation_id, organisations.c.name, organisations.c.kind).where(

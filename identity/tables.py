@@ -1,4 +1,4 @@
-"""The identity tables (created by migrations 0004, 0005 and 0007)."""
+"""The identity tables (created by migrations 0004, 0005, 0007 and 0009)."""
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
 
@@ -71,5 +71,6 @@ sign_in_failures = Table(
     "sign_in_failures",
     metadata,
     Column("user_id", Text, nullable=False),
+    Column("address", Text, nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False),
 )

@@ -27,6 +27,12 @@ def home_of(request: Request, principal: Principal) -> str:
     return str(request.url_for(HOMES[principal.organisation_kind]))
 
 
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn saw it: the peer's, or behind a trusted proxy
+    (`FORWARDED_ALLOW_IPS`) the one it forwarded."""
+    return request.client.host if request.client is not None else "unknown"
+
+
 def _local(target: str | None) -> str | None:
     """Only a path on this site: an open redirect would lend our name to a phishing link."""
     if not target:
@@ -63,7 +69,7 @@ async def sign_in(
     if expected is None or not secrets.compare_digest(expected, csrf_token):
         return _form(request, next, "The form had expired; please sign in again.", 403)
     try:
-        principal = await get_directory(request).sign_in(user_id.strip(), password)
+        principal = await get_directory(request).sign_in(user_id.strip(), password, address=client_address(request))
     except SignInThrottled as throttled:
         page = _form(request, next, f"Too many failed sign-ins; try again in {throttled.minutes} minutes.", 429)
         page.headers["Retry-After"] = str(int(throttled.retry_after.total_seconds()) + 1)

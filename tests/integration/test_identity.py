@@ -93,11 +93,11 @@ async def test_a_password_signs_its_user_in_and_nothing_else_does(engine: AsyncE
     await directory.create_user(user)
     await directory.create_user(tokens_only)
 
-    signed_in = await directory.sign_in(user.user_id, "s3cret-enough")
+    signed_in = await directory.sign_in(user.user_id, "s3cret-enough", address="192.0.2.1")
     assert signed_in is not None and signed_in.user_id == user.user_id
-    assert await directory.sign_in(user.user_id, "wrong") is None
-    assert await directory.sign_in("nobody", "s3cret-enough") is None
-    assert await directory.sign_in(tokens_only.user_id, "") is None
+    assert await directory.sign_in(user.user_id, "wrong", address="192.0.2.1") is None
+    assert await directory.sign_in("nobody", "s3cret-enough", address="192.0.2.1") is None
+    assert await directory.sign_in(tokens_only.user_id, "", address="192.0.2.1") is None
     async with engine.connect() as conn:
         stored = await conn.scalar(select(users.c.password_hash).where(users.c.user_id == user.user_id))
     assert stored.startswith("scrypt$") and "s3cret" not in stored
@@ -159,14 +159,14 @@ async def test_after_five_failed_sign_ins_even_the_right_password_waits_a_quarte
     directory = Directory(engine)
     user = a_member().model_copy(update={"password": SecretStr("s3cret-enough")})
     await directory.create_user(user)
-    assert await directory.sign_in(user.user_id, "wrong") is None
-    assert await directory.sign_in(user.user_id, "s3cret-enough") is not None  # a success forgets failures
+    assert await directory.sign_in(user.user_id, "wrong", address="192.0.2.1") is None
+    assert await directory.sign_in(user.user_id, "s3cret-enough", address="192.0.2.1") is not None  # a success forgets failures
     for _ in range(5):
-        assert await directory.sign_in(user.user_id, "wrong") is None
+        assert await directory.sign_in(user.user_id, "wrong", address="192.0.2.1") is None
 
     with pytest.raises(SignInThrottled, match="try again in 15 minutes") as throttled:
-        await directory.sign_in(user.user_id, "s3cret-enough")
+        await directory.sign_in(user.user_id, "s3cret-enough", address="192.0.2.1")
     assert timedelta(minutes=14) < throttled.value.retry_after <= timedelta(minutes=15)
     with pytest.raises(SignInThrottled):
         for _ in range(6):
-            await directory.sign_in("nobody-" + user.user_id, "guess")
+            await directory.sign_in("nobody-" + user.user_id, "guess", address="192.0.2.1")
