@@ -18,10 +18,15 @@ from api.visibility import visible_to
 from domain.commands import Command
 from identity.principal import OrganisationKind, Principal
 from projections.tables import certifications
-from workflows.client import CertificationClient, CommandRefused
+from workflows.client import CertificationClient, CommandRefused, CommandUndelivered
 
 _KEYED_IDS = uuid.UUID("5b0b3c0e-7d7e-4c43-9a55-2b1f0d1e6a10")
 REPLAYED_HEADER = "Idempotent-Replayed"
+RETRY_AFTER_SECONDS = 2
+UNDELIVERED = (
+    "Temporal did not answer in time: the command may or may not have been applied. It is safe"
+    " to send it again with the same Idempotency-Key (it is applied at most once)"
+)
 
 
 def keyed_id(caller: Principal, key: str | None, purpose: str) -> str:
@@ -126,10 +131,8 @@ class Dispatcher:
             outcome = await self.client.send(delivery.certification_id, delivery.command, command_id)
         except CommandRefused as refusal:
             return Answer(status_of(refusal), _json(Problem(detail=refusal.message, rule=refusal.rule)))
-        except RPCError as error:
-            if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-                raise HTTPException(503, f"Temporal is unavailable ({error.message}); send the command again") from None
-            raise
+        except CommandUndelivered:
+            raise HTTPException(503, UNDELIVERED, {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
         result = CommandResult(
             certification_id=delivery.certification_id, command_id=command_id, version=outcome.version,
             duplicate=outcome.duplicate, events=outcome.events, state=outcome.state,
