@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.deps import Options
 from api.dispatch import Dispatcher
 from api.errors import install_error_pages
+from api.unavailable import install_unavailable_handler
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
@@ -92,4 +93,5 @@ def create_app(
     app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
+    install_unavailable_handler(app)
     return app
