@@ -16,6 +16,8 @@ from api.idempotency import Answer, Claimed, IdempotencyKeys, InFlight, Mismatch
 from api.models.commands import CommandResult, Problem
 from api.visibility import visible_to
 from domain.commands import Command
+from domain.records import from_record
+from eventstore import EventStore
 from identity.principal import OrganisationKind, Principal
 from projections.tables import certifications
 from workflows.client import CertificationClient, CommandRefused, CommandUndelivered
@@ -29,17 +31,25 @@ UNDELIVERED = (
 )
 
 
-def keyed_id(caller: Principal, key: str | None, purpose: str) -> str:
-    """An id the same caller and key always give (a fresh one without a key), so a repeat
-    after a lost answer names the same certification and the same command."""
+def keyed_id(caller: Principal, key: str | None, purpose: str, fingerprint: bytes) -> str:
+    """An id the same caller, key and request always give (a fresh one without a key), so a
+    repeat after a lost answer names the same certification and the same command.
+
+    The request's fingerprint is part of it because a key's record goes after RETENTION and
+    the key may then come back with another request: named by user and key alone, that one
+    would be taken for the first (the workflow dedupes the id) and answered with the first's
+    events. With the fingerprint, the same request is the same command however late it is
+    repeated (never applied twice), and a different one a new command (never lost). Keeping
+    expired keys' fingerprints to refuse them for ever would keep a table growing for ever,
+    and lose nothing more: within retention a different request is refused (422) anyway."""
     if key is None:
         return str(uuid.uuid4())
-    return str(uuid.uuid5(_KEYED_IDS, f"{purpose}\n{caller.user_id}\n{key}"))
+    return str(uuid.uuid5(_KEYED_IDS, f"{purpose}\n{caller.user_id}\n{key}\n{fingerprint.hex()}"))
 
 
-def new_certification_id(caller: Principal, key: str | None) -> str:
+def new_certification_id(caller: Principal, key: str | None, fingerprint: bytes = b"") -> str:
     """The id of the certification an application begins (the same again for a repeated key)."""
-    return "cert-" + keyed_id(caller, key, "certification")
+    return "cert-" + keyed_id(caller, key, "certification", fingerprint)
 
 
 def status_of(refusal: CommandRefused) -> int:
@@ -67,6 +77,7 @@ class Dispatcher:
         self._engine = engine
         self._client = client
         self._keys = IdempotencyKeys(engine)
+        self._log = EventStore(engine)
 
     @property
     def client(self) -> CertificationClient:
@@ -110,32 +121,40 @@ class Dispatcher:
         match claim:
             case Replay(answer):
                 return _response(answer, {REPLAYED_HEADER: "true"})
-            case InFlight():
-                raise HTTPException(409, "Idempotency-Key: a request with this key is still running; retry later")
             case Mismatch():
                 raise HTTPException(422, "Idempotency-Key: already used for a different request")
+            case InFlight():
+                if (answer := await self._keys.answer(user, key, delivery.fingerprint)) is not None:
+                    return _response(answer, {REPLAYED_HEADER: "true"})
+                # Its claimer is slow or dead: send the same command id again. The workflow
+                # applies an id once, and a running one is joined, not repeated.
+                answer = await self.run(delivery)
             case Claimed():
-                pass
-        try:
-            answer = await self.run(delivery)
-        except BaseException:
-            await self._keys.release(user, key)
-            raise
+                try:
+                    answer = await self.run(delivery)
+                except BaseException:
+                    await self._keys.release(user, key)
+                    raise
         await self._keys.complete(user, key, answer)
         return _response(answer)
 
     async def run(self, delivery: Delivery) -> Answer:
         """Sends the command (no Idempotency-Key record): the answer as status and JSON body."""
-        command_id = keyed_id(delivery.caller, delivery.idempotency_key, "command")
+        command_id = keyed_id(delivery.caller, delivery.idempotency_key, "command", delivery.fingerprint)
         try:
             outcome = await self.client.send(delivery.certification_id, delivery.command, command_id)
         except CommandRefused as refusal:
             return Answer(status_of(refusal), _json(Problem(detail=refusal.message, rule=refusal.rule)))
         except CommandUndelivered:
             raise HTTPException(503, UNDELIVERED, {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        events = outcome.events
+        if outcome.duplicate:
+            # Applied before (its first answer lost): the events it recorded then, from the log.
+            recorded = await self._log.read_command(delivery.certification_id, command_id)
+            events = [from_record(r.event_type, r.data, r.metadata) for r in recorded]
         result = CommandResult(
             certification_id=delivery.certification_id, command_id=command_id, version=outcome.version,
-            duplicate=outcome.duplicate, events=outcome.events, state=outcome.state,
+            duplicate=outcome.duplicate, events=events, state=outcome.state,
         )
         return Answer(delivery.success_status, _json(result))
 
