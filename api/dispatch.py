@@ -2,15 +2,17 @@
 it a certification is 404, as if it did not exist), the `Idempotency-Key`, and the domain's
 refusals as HTTP answers (403 for an access rule, 409 for any other rule, each naming it)."""
 
+import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import HTTPException
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from api.idempotency import Answer, Claimed, IdempotencyKeys, InFlight, Mismatch, Replay
 from api.models.commands import CommandResult, Problem
@@ -25,6 +27,9 @@ from workflows.client import CertificationClient, CommandRefused, CommandUndeliv
 _KEYED_IDS = uuid.UUID("5b0b3c0e-7d7e-4c43-9a55-2b1f0d1e6a10")
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETRY_AFTER_SECONDS = 2
+UNREACHED_AFTER = timedelta(milliseconds=300)
+"""When a certification out of the caller's reach is answered 404: well past a workflow
+query's usual round trip (about 20 ms), so that existence does not show in the timing."""
 UNDELIVERED = (
     "Temporal did not answer in time: the command may or may not have been applied. It is safe"
     " to send it again with the same Idempotency-Key (it is applied at most once)"
@@ -86,17 +91,28 @@ class Dispatcher:
         return self._client
 
     async def require_reach(self, caller: Principal, certification_id: str) -> None:
-        """404 unless the certification is the caller's to act on."""
+        """404 unless the certification is the caller's to act on. Every 404 takes
+        UNREACHED_AFTER from the start, whether the certification is another organisation's
+        or does not exist: answered sooner, the time the workflow takes to answer (a worker
+        round trip, against Temporal's quick "not found") would tell which."""
         if caller.organisation_kind == OrganisationKind.SECRETARIAT:
             return  # the workflow itself says whether the certification exists
+        loop = asyncio.get_running_loop()
+        answer_at = loop.time() + UNREACHED_AFTER.total_seconds()
         query = select(certifications.c.certification_id).where(
             certifications.c.certification_id == certification_id, *visible_to(caller)
         )
         async with self._engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
             if (await conn.execute(query)).first() is not None:
                 return
-        if not await self._reached_before_projected(caller, certification_id):
-            raise HTTPException(404, f"no certification {certification_id}")
+        try:
+            async with asyncio.timeout_at(answer_at):
+                if await self._reached_before_projected(caller, certification_id):
+                    return
+        except TimeoutError:
+            pass
+        await asyncio.sleep(max(0.0, answer_at - loop.time()))
+        raise HTTPException(404, f"no certification {certification_id}")
 
     async def _reached_before_projected(self, caller: Principal, certification_id: str) -> bool:
         """The read model trails the log by a moment (a certification just begun, a firm just
@@ -105,10 +121,8 @@ class Dispatcher:
             return False  # nothing to ask; and no command could be sent anyway
         try:
             state = await self._client.state(certification_id)
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return False
-            raise
+        except (RPCError, CommandUndelivered):
+            return False  # not found, or no answer: a 404 either way, in the same time
         firm = state.audit_firm.firm_id if state.audit_firm else None
         return caller.organisation_id == (state.member_id if caller.organisation_kind == OrganisationKind.MEMBER else firm)
 
