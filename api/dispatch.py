@@ -89,7 +89,10 @@ class Dispatcher:
     @property
     def client(self) -> CertificationClient:
         if self._client is None:
-            raise HTTPException(503, "commands are unavailable: this API runs without Temporal")
+            raise HTTPException(
+                503, "commands are unavailable: this API runs without Temporal",
+                {"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         return self._client
 
     async def require_reach(self, caller: Principal, certification_id: str) -> None:

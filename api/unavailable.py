@@ -9,6 +9,8 @@ import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.pages.templating import templates
+
 RETRY_AFTER_SECONDS = 5
 """About a PostgreSQL restart's length."""
 
@@ -43,15 +45,21 @@ def database_unavailable(error: BaseException) -> bool:
     return isinstance(cause, BaseException) and cause is not error and database_unavailable(cause)
 
 
+MESSAGE = (
+    "the database is unavailable for a moment; send the request again (a command with the same"
+    " Idempotency-Key is applied at most once)"
+)
+
+
 async def _unavailable(request: Request, error: Exception) -> Response:
     if not database_unavailable(error):
         raise error
-    return JSONResponse(
-        {"detail": "the database is unavailable for a moment; send the request again (a command with the same"
-                   " Idempotency-Key is applied at most once)"},
-        503,
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if "text/html" in request.headers.get("accept", ""):
+        # A person's browser: the public error page, as no session can be looked up now.
+        context = {"status": 503, "message": MESSAGE, "problems": [], "public": True}
+        return templates.TemplateResponse(request, "error.html", context, status_code=503, headers=headers)
+    return JSONResponse({"detail": MESSAGE}, 503, headers=headers)
 
 
 def install_unavailable_handler(app: FastAPI) -> None:

@@ -21,12 +21,15 @@ async def test_while_the_database_refuses_connections_requests_are_503_with_retr
                                 headers=people.bearer(MEMBER)),
                 await http.get("/api/v1/register"),
             ]
+            page = await http.get("/register", headers={"Accept": "text/html"})
     finally:
         await nowhere.dispose()
 
     assert [a.status_code for a in answers] == [503, 503, 503], [a.text for a in answers]
     assert all(int(a.headers["Retry-After"]) > 0 for a in answers)
     assert all("send the request again" in a.json()["detail"] for a in answers)
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+    assert "send the request again" in page.text and int(page.headers["Retry-After"]) > 0
 
 
 async def test_an_answer_the_database_cannot_record_still_goes_to_the_caller() -> None:
