@@ -13,6 +13,7 @@ from api.deps import Options
 from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
+from api.unavailable import install_unavailable_handler
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
@@ -103,6 +104,7 @@ def create_app(
     install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_pages(app)
+    install_unavailable_handler(app)
     upload_limit = max_document_bytes + MULTIPART_OVERHEAD
     app.add_middleware(
         BodyLimit, routes=list(iter_route_contexts(app.routes)), larger=dict.fromkeys(UPLOAD_ROUTES, upload_limit),

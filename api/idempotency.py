@@ -2,25 +2,35 @@
 repeat of the same request, so a client that lost an answer can safely send again.
 
 A key is claimed before the command is sent and completed with its answer after. A claim
-left by a process that died in between goes stale after `STALE_AFTER`; the repeat then runs
-the command again, which is safe: the command id derives from the key, so a command the
-workflow already applied is not applied twice."""
+never completed (its process died, or the database refused the answer) does not block: a
+repeat waits `IN_FLIGHT_WAIT` for the answer, then sends the command itself, which is safe:
+the command id derives from the key and the request, and the workflow applies an id once
+(answering a repeat with the command's own events, api/dispatch.py)."""
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, or_, select, update
+import structlog
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.unavailable import database_unavailable
 from identity.tables import idempotency_keys
 
 K = idempotency_keys.c
-STALE_AFTER = timedelta(seconds=60)
 RETENTION = timedelta(days=7)
+IN_FLIGHT_WAIT = timedelta(seconds=2)
+"""How long a repeat waits for a running request's answer before sending the command itself."""
+_POLL = timedelta(milliseconds=100)
+_COMPLETE_BACKOFF = (0.1, 0.3, 1.0)
+"""Seconds between attempts to record an answer: a database restart takes a few seconds."""
+
+log = structlog.get_logger("certflow.api")
 
 
 def request_hash(method: str, path: str, body: bytes) -> bytes:
@@ -49,7 +59,7 @@ class Replay:
 
 @dataclass(frozen=True)
 class InFlight:
-    """Another request with this key is running now."""
+    """Another request with this key is running now, or its process died before answering."""
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,9 @@ class IdempotencyKeys:
             .on_conflict_do_update(
                 index_elements=[K.user_id, K.idempotency_key],
                 set_={"request_hash": fingerprint, "created_at": now},
-                # Take over only a claim its process abandoned, or a record past retention.
-                where=or_(
-                    and_(K.completed_at.is_(None), K.created_at < now - STALE_AFTER, K.request_hash == fingerprint),
-                    K.created_at < now - RETENTION,
-                ),
+                # Take over only a record past retention: a different request then names a
+                # different command, as its ids derive from the request (api/dispatch.py).
+                where=K.created_at < now - RETENTION,
             )
             .returning(K.user_id)
             .add_cte(expired)
@@ -102,11 +110,45 @@ class IdempotencyKeys:
             return InFlight()
         return Replay(Answer(row.status_code, row.response))
 
+    async def answer(self, user_id: str, key: str, fingerprint: bytes, wait: timedelta = IN_FLIGHT_WAIT) -> Answer | None:
+        """The answer of the request running with this key, once it completes within `wait`;
+        None if it does not (its process may have died) or its claim was released."""
+        query = select(K.request_hash, K.status_code, K.response, K.completed_at).where(
+            K.user_id == user_id, K.idempotency_key == key
+        )
+        deadline = asyncio.get_running_loop().time() + wait.total_seconds()
+        while True:
+            async with self._autocommit.connect() as conn:
+                row = (await conn.execute(query)).one_or_none()
+            if row is None or row.request_hash != fingerprint:
+                return None
+            if row.completed_at is not None:
+                return Answer(row.status_code, row.response)
+            if asyncio.get_running_loop().time() >= deadline:
+                return None
+            await asyncio.sleep(_POLL.total_seconds())
+
     async def complete(self, user_id: str, key: str, answer: Answer) -> None:
+        """Records the answer for the key's repeats; the first answer recorded stays. Retried
+        a few times while the database is unreachable, then given up: the caller still gets
+        the answer, and the claim left open does not block a repeat (see the module's doc)."""
+        for pause in (*_COMPLETE_BACKOFF, None):
+            try:
+                await self._record(user_id, key, answer)
+                return
+            except Exception as error:
+                if not database_unavailable(error):
+                    raise
+                if pause is None:
+                    log.warning("idempotency answer not recorded", user_id=user_id, error=str(error))
+                    return
+            await asyncio.sleep(pause)
+
+    async def _record(self, user_id: str, key: str, answer: Answer) -> None:
         async with self._autocommit.connect() as conn:
             await conn.execute(
                 update(idempotency_keys)
-                .where(K.user_id == user_id, K.idempotency_key == key)
+                .where(K.user_id == user_id, K.idempotency_key == key, K.completed_at.is_(None))
                 .values(status_code=answer.status_code, response=answer.body, completed_at=datetime.now(UTC))
             )
 

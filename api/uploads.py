@@ -2,9 +2,12 @@
 limit, checked to be a PDF by its bytes, stored under its SHA-256. The API's upload and the
 worklist's upload form both take files so."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 
 from starlette.datastructures import UploadFile
 
@@ -44,6 +47,33 @@ async def store_upload(request: Request, upload: UploadFile, limit: int) -> Stor
     except DocumentRejected as error:
         raise HTTPException(413 if len(content) > limit else 422, str(error)) from None
     return await get_document_store(request).put(content)
+
+
+class HeldUpload:
+    """What became of a stored upload's command: accepted, refused, or not known."""
+
+    def __init__(self) -> None:
+        self.attached: bool | None = None
+
+    def answered(self, status_code: int) -> None:
+        # A 5xx says nothing about the command (it may have been applied): the hold stays.
+        if status_code < 500:
+            self.attached = status_code < 300
+
+
+@asynccontextmanager
+async def upload_held(request: Request, stored: StoredDocument) -> AsyncIterator[HeldUpload]:
+    """Releases the upload's hold on its bytes once its command answers (documents/store.py):
+    a refused upload leaves nothing stored, an accepted one is kept for good."""
+    held = HeldUpload()
+    try:
+        yield held
+    except (HTTPException, RequestValidationError) as refusal:
+        held.answered(refusal.status_code if isinstance(refusal, HTTPException) else 422)
+        raise
+    finally:
+        if held.attached is not None:
+            await get_document_store(request).release(stored.sha256, held.attached)
 
 
 def attachment_fields(audit_id: str, kind: str, stored: StoredDocument, filename: str | None) -> dict[str, Any]:

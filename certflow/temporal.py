@@ -1,5 +1,7 @@
 """The Temporal client, always with the pydantic data converter (workers and replayers too)."""
 
+from datetime import timedelta
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -24,4 +26,5 @@ def certification_client(client: Client, settings: Settings, tally: CommandTally
         append_as_local_activity=settings.append_as_local_activity,
         max_history_length=settings.max_history_length,
         tally=tally,
+        command_timeout=timedelta(seconds=settings.command_timeout_seconds),
     )

@@ -1,6 +1,6 @@
-"""The document store's table (created by migration 0006)."""
+"""The document store's table (created by migration 0006, holds and attached by 0011)."""
 
-from sqlalchemy import BigInteger, Column, DateTime, LargeBinary, MetaData, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, LargeBinary, MetaData, Table, Text
 
 metadata = MetaData()
 
@@ -12,4 +12,8 @@ documents = Table(
     Column("size_bytes", BigInteger, nullable=False),
     Column("content", LargeBinary, nullable=False),
     Column("stored_at", DateTime(timezone=True)),
+    # Uploads of these bytes whose command has not answered yet (or never will: a crash).
+    Column("holds", Integer, nullable=False),
+    # Named by an accepted command: kept for good.
+    Column("attached", Boolean, nullable=False),
 )

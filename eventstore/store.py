@@ -109,6 +109,18 @@ class EventStore:
         async with self._engine.connect() as conn:
             return [_recorded(r._mapping) for r in await conn.execute(query)]
 
+    async def read_command(self, stream_id: str, command_id: str) -> list[RecordedEvent]:
+        """The events one command recorded on the stream (the `command_id` in their metadata),
+        in version order; none for a command that recorded nothing there. Found through the
+        stream's own (stream_id, version) index: a stream is one certification's life."""
+        query = (
+            select(*_COLUMNS)
+            .where(events.c.stream_id == stream_id, events.c["metadata"]["command_id"].astext == command_id)
+            .order_by(events.c.version)
+        )
+        async with self._engine.connect() as conn:
+            return [_recorded(r._mapping) for r in await conn.execute(query)]
+
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """One page of the whole log in global order. Positions can commit out of order:
         a reader that must not skip one (a projector) needs a snapshot horizon too."""

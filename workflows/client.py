@@ -1,9 +1,12 @@
 """Sending commands to certification workflows: what the API, the CLI and tests use."""
 
-from datetime import UTC, datetime
+import asyncio
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from uuid import uuid4
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -15,6 +18,27 @@ from domain.state import CertificationState
 from workflows.certification import CertificationWorkflow
 from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
 from workflows.tally import CommandTally
+
+T = TypeVar("T")
+
+COMMAND_TIMEOUT = timedelta(seconds=10)
+"""How long a command waits for Temporal by default (the setting `command_timeout_seconds`)."""
+
+_NO_ANSWER = (
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    RPCStatusCode.ABORTED,
+    RPCStatusCode.UNKNOWN,
+)
+"""RPC statuses that say Temporal did not answer (down, overloaded, too slow), not that it
+refused: the command may or may not have been applied."""
+
+
+class CommandUndelivered(Exception):
+    """Temporal gave no answer in time: the command may or may not have been applied. Sent
+    again with the same command id, it is applied at most once (the workflow dedupes ids)."""
 
 
 class CommandRefused(Exception):
@@ -35,8 +59,10 @@ class CertificationClient:
         append_as_local_activity: bool = True,
         max_history_length: int = 10_000,
         tally: CommandTally | None = None,
+        command_timeout: timedelta = COMMAND_TIMEOUT,
     ) -> None:
         self._client = client
+        self._timeout = command_timeout
         self._tally = tally or CommandTally()
         self._task_queue = task_queue
         self._local = append_as_local_activity
@@ -54,18 +80,34 @@ class CertificationClient:
         self._tally.record_accepted(command.type)
         return outcome
 
+    async def _answered(self, call: Awaitable[T]) -> T:
+        """The call's result, or CommandUndelivered when Temporal does not answer within the
+        command timeout. `rpc_timeout` bounds each RPC, but the SDK repeats the update RPC
+        until the update is accepted and then polls for its outcome without one (a killed
+        worker accepts nothing): only a deadline around the whole call bounds the wait."""
+        try:
+            async with asyncio.timeout(self._timeout.total_seconds()):
+                return await call
+        except (TimeoutError, RPCTimeoutOrCancelledError) as error:
+            raise CommandUndelivered(f"Temporal did not answer within {self._timeout.total_seconds():g} s") from error
+        except RPCError as error:
+            if error.status in _NO_ANSWER:
+                raise CommandUndelivered(f"Temporal did not answer ({error.status.name}: {error.message})") from error
+            raise
+
     async def _execute(self, certification_id: str, command: cmd.Command, command_id: str | None) -> CommandOutcome:
         if isinstance(command, cmd.Apply):
             _check_application(certification_id, command)
-            await self._start(certification_id)
+            await self._answered(self._start(certification_id))
         handle = self._client.get_workflow_handle(certification_id)
         try:
-            return await handle.execute_update(
+            return await self._answered(handle.execute_update(
                 CertificationWorkflow.execute,
                 CommandRequest(command=command),
                 id=command_id or str(uuid4()),
                 result_type=CommandOutcome,
-            )
+                rpc_timeout=self._timeout,
+            ))
         except WorkflowUpdateFailedError as error:
             refused = _refused(error)
         except RPCError as error:
@@ -77,7 +119,7 @@ class CertificationClient:
     async def _not_running(self, certification_id: str) -> CommandRefused:
         """Why a certification's workflow took no update: it ended, or it never existed."""
         try:
-            description = await self._client.get_workflow_handle(certification_id).describe()
+            description = await self._answered(self._client.get_workflow_handle(certification_id).describe())
         except RPCError:
             return CommandRefused("RuleViolation", "certification.exists", f"no certification {certification_id}")
         status = description.status.name.lower() if description.status else "closed"
@@ -85,7 +127,9 @@ class CertificationClient:
 
     async def state(self, certification_id: str) -> CertificationState:
         handle = self._client.get_workflow_handle(certification_id)
-        return await handle.query(CertificationWorkflow.state, result_type=CertificationState)
+        return await self._answered(handle.query(
+            CertificationWorkflow.state, result_type=CertificationState, rpc_timeout=self._timeout
+        ))
 
     async def _start(self, certification_id: str) -> None:
         params = CertificationParams(
@@ -101,6 +145,7 @@ class CertificationClient:
                 task_queue=self._task_queue,
                 # A certification id names one lifecycle, never a second one after it ends.
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                rpc_timeout=self._timeout,
             )
         except WorkflowAlreadyStartedError:
             pass  # the update itself says whether this Apply is allowed

@@ -73,8 +73,9 @@ async def apply(
     repeated Idempotency-Key)."""
     fields = body.model_dump(exclude={"member_id"}) | await _applicant(caller, body.member_id, directory)
     command = command_of(cmd.Apply, caller, fields)
-    certification_id = new_certification_id(caller, idempotency_key)
-    delivery = await delivery_of(request, caller, certification_id, command, idempotency_key, 201)
+    fingerprint = request_hash(request.method, request.url.path, await request.body())
+    certification_id = new_certification_id(caller, idempotency_key, fingerprint)
+    delivery = Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201)
     answer = await dispatcher.deliver(delivery)
     if answer.status_code == 201:
         answer.headers["Location"] = str(request.url_for("get_certification", certification_id=certification_id))

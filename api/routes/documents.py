@@ -18,7 +18,7 @@ from api.queries import documents as q
 from api.dispatch import Delivery
 from api.idempotency import request_hash
 from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
-from api.uploads import attachment_fields, refused_uploader, store_upload
+from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
 from domain import commands as cmd
 from domain.documents import DocumentKind
@@ -57,10 +57,12 @@ async def attach_document(
     if declared is not None and declared.isdigit() and int(declared) > options.max_document_bytes + _MULTIPART_OVERHEAD:
         raise HTTPException(413, f"file: over the limit of {options.max_document_bytes:,} bytes")
     stored = await store_upload(request, file, options.max_document_bytes)
-    command = command_of(cmd.AttachDocument, caller, attachment_fields(audit_id, kind, stored, file.filename))
-    # The multipart body is consumed by now; the request is its path, kind and content's digest.
-    fingerprint = request_hash(request.method, request.url.path, f"{kind}\n{stored.sha256}".encode())
-    answer = await dispatcher.deliver(Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201))
+    async with upload_held(request, stored) as held:
+        command = command_of(cmd.AttachDocument, caller, attachment_fields(audit_id, kind, stored, file.filename))
+        # The multipart body is consumed by now; the request is its path, kind and content's digest.
+        fingerprint = request_hash(request.method, request.url.path, f"{kind}\n{stored.sha256}".encode())
+        answer = await dispatcher.deliver(Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201))
+        held.answered(answer.status_code)
     if answer.status_code == 201:
         answer.headers["Location"] = str(
             request.url_for("download_document", certification_id=certification_id, sha256=stored.sha256)
