@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData, UploadFile
@@ -25,7 +25,7 @@ from api.queries.worklist import assigned_audits
 from api.routes.commands import CertificationId, Dispatch
 from api.lead_auditor import check_lead_auditor
 from api.rows import deadline
-from api.uploads import attachment_fields, refused_uploader, store_upload
+from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
 from domain import commands as cmd
 from domain.actors import Role
@@ -140,7 +140,11 @@ async def attach_document_form(
         return await again(Outcome(problems=(str(error.detail),), step=step), error.status_code)
     fields = attachment_fields(str(form.get("audit_id", "")), str(form.get("kind", "")), stored, upload.filename)
     back = request.url_for("audit_page", certification_id=certification_id)
-    return await send(dispatcher, caller, certification_id, cmd.AttachDocument, fields, form, back, again)
+    async with upload_held(request, stored) as held:
+        shown = await send(dispatcher, caller, certification_id, cmd.AttachDocument, fields, form, back, again)
+        # Back to the page on success (a redirect); the page again, with its status, otherwise.
+        held.answered(200 if isinstance(shown, RedirectResponse) else shown.status_code)
+    return shown
 
 
 @router.post("/{certification_id}/{step}", name="audit_step")

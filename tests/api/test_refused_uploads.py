@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from documents.store import DocumentStore
 from documents.tables import documents
 from domain.audits import AuditType
+from projections.projector import Projector
 from tests.api.journey import Journey
-from tests.scenario import EPOCH, findings, pdf
+from tests.api.projected import projected
+from tests.scenario import AUDITOR, EPOCH, findings, pdf
 
 
 async def _stored(engine: AsyncEngine, content: bytes) -> int:
@@ -46,3 +48,19 @@ async def test_an_attached_document_stays_when_the_same_bytes_are_refused_again(
     assert await _stored(engine, content) == 1
     kept = await DocumentStore(engine).get(hashlib.sha256(content).hexdigest())
     assert kept is not None and kept[1] == content
+
+
+async def test_an_upload_refused_through_the_worklist_form_leaves_no_stored_document(
+    journey: Journey, engine: AsyncEngine, projector: Projector
+) -> None:
+    await journey.admit()
+    await projected(engine, journey)  # the refusal is shown on the audit's page, read from the read models
+    content = pdf(f"a form's report {uuid.uuid4()}")
+    refused = await journey.http.post(
+        f"/worklist/{journey.certification_id}/attach-document",
+        data={"audit_id": "A-nowhere", "kind": "audit-report"}, files={"file": ("report.pdf", content, "application/pdf")},
+        headers=journey.people.bearer(AUDITOR),
+    )
+
+    assert refused.status_code == 409, refused.text
+    assert await _stored(engine, content) == 0
