@@ -1,0 +1,36 @@
+"""kill -9 the projector mid-page (its page transaction open), then start another: the new
+one takes the lead and the read models match the log, each event applied once."""
+
+import time
+
+import pytest
+
+from tests.faults.aftermath import assess
+from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.outcome import Outcome
+from tests.faults.service import Service
+from tests.faults.stalled_page import stalled_page
+
+pytestmark = pytest.mark.faults
+FAULT = "projector killed (kill -9) mid-page"
+
+
+async def test_a_projector_killed_mid_page_is_followed_by_another_that_applies_each_event_once(
+    service: Service, outcome: Outcome
+) -> None:
+    async with service.load(certifications=8, label="projector") as load:
+        await load.until_acknowledged(4, within=START_WITHIN)
+        before = service.pids()
+        async with stalled_page(service.database_url) as stall:
+            await stall.until_projector_waits(within=START_WITHIN)
+            service.projector.kill()
+        # The killed projector's page is rolled back now that the lock is gone.
+        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
+        outcome.check(
+            noticed is not None,
+            f"/readyz still ready {NOTICE_WITHIN} s after the projector was killed: {service.readiness.last.said}",
+        )
+        repaired_at = time.monotonic()
+        service.projector.start()
+        await assess(service, outcome, load, repaired_at, before, replaced=(service.projector,))
+    assert not outcome.violations, outcome.explain()

@@ -1,0 +1,39 @@
+"""Start the API and the worker while Temporal is down, and Temporal only later: both wait
+for it and serve once it is up, without a restart; meanwhile commands are answered 503."""
+
+import asyncio
+import time
+
+import pytest
+
+from tests.faults.aftermath import assess
+from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.outcome import Outcome
+from tests.faults.service import Service
+
+pytestmark = pytest.mark.faults
+FAULT = "API and worker started before Temporal"
+LATE_BY = 5.0
+"""Seconds between starting the worker and starting Temporal."""
+
+
+async def test_an_api_and_worker_started_before_temporal_serve_once_it_is_up(
+    service: Service, outcome: Outcome
+) -> None:
+    service.api.stop()
+    service.worker.stop()
+    service.temporal.stop()
+    service.worker.start()
+    service.api.start()
+    started_at = time.monotonic()
+    await service.api_answers(within=START_WITHIN)
+    async with service.load(certifications=3, label="temporal") as load:
+        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
+        outcome.check(noticed is not None, f"/readyz ready while Temporal is down: {service.readiness.last.said}")
+        await asyncio.sleep(max(0.0, started_at + LATE_BY - time.monotonic()))
+        outcome.check(any(a.status == 503 for a in load.attempts), "no command was answered 503 while Temporal was down")
+        before = service.pids()
+        repaired_at = time.monotonic()
+        await service.temporal.start(START_WITHIN)
+        await assess(service, outcome, load, repaired_at, before)
+    assert not outcome.violations, outcome.explain()
