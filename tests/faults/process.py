@@ -62,11 +62,16 @@ class Process:
         self._signal(signal.SIGKILL)
         self._reap(5)
 
+    def terminate(self) -> None:
+        """SIGTERM, as an orchestrator stops a process; `stop` waits for it."""
+        if self.alive:
+            self._signal(signal.SIGTERM)
+
     def stop(self, grace: float = 10) -> None:
         """SIGTERM, and SIGKILL after `grace` seconds if it has not stopped by then."""
         if not self.alive:
             return
-        self._signal(signal.SIGTERM)
+        self.terminate()
         if not self._reap(grace):
             self.kill()
 

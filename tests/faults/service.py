@@ -59,9 +59,17 @@ class Service:
         self.readiness = ReadinessProbe(self.api_url)
         self.people = People()
         self.database_url = ""
+        self._ledger: Ledger | None = None
+        self.probe_said = "no probe sent yet"
+        """What the latest command `recovers` sent was answered."""
         self.worker = self._certflow("worker")
         self.api = self._certflow("api")
         self.projector = self._certflow("projector")
+
+    @property
+    def ledger(self) -> Ledger:
+        assert self._ledger is not None, "the service has not started"
+        return self._ledger
 
     @property
     def processes(self) -> tuple[Process, ...]:
@@ -87,16 +95,18 @@ class Service:
         }
 
     async def start(self) -> None:
-        """Everything, from an empty data directory: migrated database, people with tokens."""
-        self.postgres.start()
+        """Everything, from empty data directories: a migrated database, people with tokens.
+        What does not depend on each other starts side by side (two shared cores)."""
+        await asyncio.gather(asyncio.to_thread(self.postgres.start), self.temporal.start(START_WITHIN))
         self.database_url = await self._stack.enter_async_context(own_database(self.postgres.url(), "certflow_faults"))
+        self._ledger = Ledger(self.database_url)
+        for process in self.processes:
+            process.start()
         engine = create_engine(self.database_url)
         try:
-            self.people = await register(engine)
+            self.people = await register(engine)  # while the processes start
         finally:
             await engine.dispose()
-        self.ledger = Ledger(self.database_url)
-        await self.temporal.start(START_WITHIN)
         await self.whole()
 
     async def whole(self) -> None:
@@ -131,14 +141,17 @@ class Service:
                 await asyncio.sleep(0.1)
 
     def stop_processes(self) -> None:
+        """SIGTERM to each, side by side; SIGKILL to any still running 5 s later."""
+        for process in self.processes:
+            process.terminate()
         for process in self.processes:
             process.stop(grace=5)
 
     async def close(self) -> None:
         self.stop_processes()
         self.temporal.stop()
-        if hasattr(self, "ledger"):
-            await self.ledger.close()
+        if self._ledger is not None:
+            await self._ledger.close()
         if self.database_url and not self.postgres.running:
             self.postgres.start()  # to drop the database as own_database does
         try:
@@ -169,9 +182,10 @@ class Service:
                     try:
                         timeout = max(0.5, deadline - time.monotonic())
                         response = await client.post(path, json=body, headers=headers, timeout=timeout)
+                        self.probe_said = f"{response.status_code} {response.text[:200]}"
                         certification_id = response.json()["certification_id"] if response.is_success else None
-                    except httpx.HTTPError:
-                        pass
+                    except httpx.HTTPError as error:
+                        self.probe_said = f"no answer: {type(error).__name__}"
                 if (
                     certification_id is not None
                     and await self.ledger.projected(certification_id)

@@ -13,15 +13,15 @@ from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
 FAULT = "API and worker started before Temporal"
-LATE_BY = 5.0
+LATE_BY = 4.0
 """Seconds between starting the worker and starting Temporal."""
 
 
 async def test_an_api_and_worker_started_before_temporal_serve_once_it_is_up(
     service: Service, outcome: Outcome
 ) -> None:
-    service.api.stop()
-    service.worker.stop()
+    service.api.kill()
+    service.worker.kill()
     service.temporal.stop()
     service.worker.start()
     service.api.start()
