@@ -1,12 +1,10 @@
 """`Process`: one OS process the suite starts, kills and restarts by name. Each start
 writes its output to a log file of its own (`<name>.<n>.log`), so a failure can show what the
-process said, and the suite can wait for a line it logs."""
+process said."""
 
-import asyncio
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,20 +88,6 @@ class Process:
             return True
         except subprocess.TimeoutExpired:
             return False
-
-    def said(self, text: str) -> bool:
-        """Whether the latest start logged `text`."""
-        return self.log.exists() and text in self.log.read_text(errors="replace")
-
-    async def until_said(self, text: str, within: float) -> None:
-        """Waits for the latest start to log `text`; raises if it exits or takes too long."""
-        deadline = time.monotonic() + within
-        while not self.said(text):
-            if not self.alive:
-                raise RuntimeError(f"{self.name} exited ({self.exit_code}) before logging {text!r}\n{self.tail()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} did not log {text!r} within {within} s\n{self.tail()}")
-            await asyncio.sleep(0.1)
 
     def tail(self, lines: int = 30) -> str:
         if not self.log.exists():

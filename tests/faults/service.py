@@ -31,9 +31,6 @@ from tests.faults.temporal_server import TemporalServer
 from tests.people import People, register
 from tests.scenario import MEMBER, Story
 
-WORKER_UP = "worker started"
-PROJECTOR_LEADING = "projector leading"
-
 
 def _port_pair() -> int:
     """A free port whose +1000 is free too (the dev server's UI listens there)."""
@@ -119,10 +116,7 @@ class Service:
         for process in self.processes:
             if not process.alive:
                 process.start()
-        await asyncio.gather(
-            self.worker.until_said(WORKER_UP, START_WITHIN),
-            self.projector.until_said(PROJECTOR_LEADING, START_WITHIN),
-        )
+        # Known by what they do, not by what they log: the probe needs every one of them.
         if await self.recovers(START_WITHIN) is None:
             raise RuntimeError(f"the service did not take a command within {START_WITHIN} s\n{self.tails()}")
 
