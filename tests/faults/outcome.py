@@ -12,6 +12,8 @@ from tests.faults.load import Load
 @dataclass
 class Outcome:
     fault: str
+    noticed_seconds: float | None = None
+    """From the fault until /readyz said "not ready"; None: not within the bound."""
     recovery_seconds: float | None = None
     """From the repair (the part started again) until a new command was acknowledged and
     projected and /readyz said ready (`Service.recovers`); None: not within the bound."""
@@ -67,10 +69,11 @@ class Outcome:
         self.check(not gaps, "streams with gaps: " + "; ".join(map(str, gaps)))
 
     def row(self) -> str:
-        recovery = f"{self.recovery_seconds:.1f} s" if self.recovery_seconds is not None else "not recovered"
+        noticed = f"{self.noticed_seconds:.1f} s" if self.noticed_seconds is not None else "never"
+        recovery = f"{self.recovery_seconds:.1f} s" if self.recovery_seconds is not None else "never"
         verdict = "ok" if not self.violations else f"{len(self.violations)} broken promises"
         return (
-            f"{self.fault:<38} {recovery:>14} {self.acknowledged:>6} {self.lost:>5} {self.doubled:>7} "
+            f"{self.fault:<38} {noticed:>8} {recovery:>9} {self.acknowledged:>6} {self.lost:>5} {self.doubled:>7} "
             f"{self.server_errors:>4} {self.unavailable:>4} {self.hung:>5}  {verdict}"
         )
 
@@ -78,4 +81,4 @@ class Outcome:
         return "\n".join([f"{self.fault}:", *(f"  - {v}" for v in self.violations)])
 
 
-HEADER = f"{'fault':<38} {'recovery':>14} {'acked':>6} {'lost':>5} {'doubled':>7} {'5xx':>4} {'503':>4} {'hung':>5}  verdict"
+HEADER = f"{'fault':<38} {'noticed':>8} {'recovered':>9} {'acked':>6} {'lost':>5} {'doubled':>7} {'5xx':>4} {'503':>4} {'hung':>5}  verdict"

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from tests.faults.aftermath import assess
-from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.bounds import START_WITHIN
 from tests.faults.outcome import Outcome
+from tests.faults.promises import assess_recovery, said_not_ready
 from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
@@ -22,9 +22,8 @@ async def test_commands_sent_again_to_a_restarted_api_get_their_first_answer(
         before = service.pids()
         outcome.check(load.in_flight > 0, "no command was in flight when the API was killed")
         service.api.kill()
-        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
-        outcome.check(noticed is not None, f"/readyz answered ready with the API killed: {service.readiness.last.said}")
+        await said_not_ready(service, outcome, "the API was killed")
         repaired_at = time.monotonic()
         service.api.start()
-        await assess(service, outcome, load, repaired_at, before, replaced=(service.api,))
+        await assess_recovery(service, outcome, load, repaired_at, before, replaced=(service.api,))
     assert not outcome.violations, outcome.explain()

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from tests.faults.aftermath import assess
-from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.bounds import START_WITHIN
 from tests.faults.outcome import Outcome
+from tests.faults.promises import assess_recovery, said_not_ready
 from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
@@ -25,13 +25,9 @@ async def test_after_a_postgresql_restart_under_load_every_process_carries_on_by
         outcome.check(load.in_flight > 0, "no command was in flight when PostgreSQL stopped")
         stopped_at = time.monotonic()
         await asyncio.to_thread(service.postgres.stop)  # the clients carry on meanwhile
-        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
-        outcome.check(
-            noticed is not None,
-            f"/readyz still ready {NOTICE_WITHIN} s into the PostgreSQL outage: {service.readiness.last.said}",
-        )
+        await said_not_ready(service, outcome, "PostgreSQL stopped")
         await asyncio.sleep(max(0.0, stopped_at + DOWN_FOR - time.monotonic()))
         repaired_at = time.monotonic()
         await asyncio.to_thread(service.postgres.start)
-        await assess(service, outcome, load, repaired_at, before)
+        await assess_recovery(service, outcome, load, repaired_at, before)
     assert not outcome.violations, outcome.explain()

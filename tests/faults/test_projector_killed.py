@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from tests.faults.aftermath import assess
-from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.bounds import START_WITHIN
 from tests.faults.outcome import Outcome
+from tests.faults.promises import assess_recovery, said_not_ready
 from tests.faults.service import Service
 from tests.faults.stalled_page import stalled_page
 
@@ -25,12 +25,8 @@ async def test_a_projector_killed_mid_page_is_followed_by_another_that_applies_e
             await stall.until_projector_waits(within=START_WITHIN)
             service.projector.kill()
         # The killed projector's page is rolled back now that the lock is gone.
-        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
-        outcome.check(
-            noticed is not None,
-            f"/readyz still ready {NOTICE_WITHIN} s after the projector was killed: {service.readiness.last.said}",
-        )
+        await said_not_ready(service, outcome, "the projector was killed")
         repaired_at = time.monotonic()
         service.projector.start()
-        await assess(service, outcome, load, repaired_at, before, replaced=(service.projector,))
+        await assess_recovery(service, outcome, load, repaired_at, before, replaced=(service.projector,))
     assert not outcome.violations, outcome.explain()

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from tests.faults.aftermath import assess
-from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.bounds import START_WITHIN
 from tests.faults.outcome import Outcome
+from tests.faults.promises import assess_recovery, said_not_ready
 from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
@@ -28,12 +28,11 @@ async def test_an_api_and_worker_started_before_temporal_serve_once_it_is_up(
     started_at = time.monotonic()
     await service.api_answers(within=START_WITHIN)
     async with service.load(certifications=3, label="temporal") as load:
-        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
-        outcome.check(noticed is not None, f"/readyz ready while Temporal is down: {service.readiness.last.said}")
+        await said_not_ready(service, outcome, "starting without Temporal")
         await asyncio.sleep(max(0.0, started_at + LATE_BY - time.monotonic()))
         outcome.check(any(a.status == 503 for a in load.attempts), "no command was answered 503 while Temporal was down")
         before = service.pids()
         repaired_at = time.monotonic()
         await service.temporal.start(START_WITHIN)
-        await assess(service, outcome, load, repaired_at, before)
+        await assess_recovery(service, outcome, load, repaired_at, before)
     assert not outcome.violations, outcome.explain()

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from tests.faults.aftermath import assess
-from tests.faults.bounds import NOTICE_WITHIN, START_WITHIN
+from tests.faults.bounds import START_WITHIN
 from tests.faults.outcome import Outcome
+from tests.faults.promises import assess_recovery, said_not_ready
 from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
@@ -21,12 +21,8 @@ async def test_a_worker_killed_mid_command_loses_and_doubles_nothing_once_anothe
         before = service.pids()
         outcome.check(load.in_flight > 0, "no command was in flight when the worker was killed")
         service.worker.kill()
-        noticed = await service.readiness.becomes(False, within=NOTICE_WITHIN)
-        outcome.check(
-            noticed is not None,
-            f"/readyz still ready {NOTICE_WITHIN} s after the worker was killed: {service.readiness.last.said}",
-        )
+        await said_not_ready(service, outcome, "the worker was killed")
         repaired_at = time.monotonic()
         service.worker.start()
-        await assess(service, outcome, load, repaired_at, before, replaced=(service.worker,))
+        await assess_recovery(service, outcome, load, repaired_at, before, replaced=(service.worker,))
     assert not outcome.violations, outcome.explain()

@@ -1,11 +1,12 @@
-"""What every scenario checks once its fault is repaired: the service takes commands and
-says ready again, the read models catch up, the clients' commands were all answered, every
-process but the one the fault replaced is the same process as before, and the log holds
-each acknowledged command's events exactly once with no gaps."""
+"""What every scenario checks, in its outcome: while the fault lasts, /readyz says "not
+ready"; once it is repaired, the service takes commands and says ready again, the read models
+catch up, the clients' commands were all answered, every process but the one the fault
+replaced is the same process as before, and the log holds each acknowledged command's events
+exactly once with no gaps."""
 
 import time
 
-from tests.faults.bounds import RECOVER_WITHIN
+from tests.faults.bounds import NOTICE_WITHIN, RECOVER_WITHIN
 from tests.faults.load import Load
 from tests.faults.outcome import Outcome
 from tests.faults.process import Process
@@ -15,7 +16,16 @@ FINISH_WITHIN = 5.0
 """Once recovered, the clients' remaining commands (a few each) are answered within this."""
 
 
-async def assess(
+async def said_not_ready(service: Service, outcome: Outcome, fault: str) -> None:
+    """/readyz says "not ready" within NOTICE_WITHIN of `fault` ("the worker was killed")."""
+    outcome.noticed_seconds = await service.readiness.becomes(False, within=NOTICE_WITHIN)
+    outcome.check(
+        outcome.noticed_seconds is not None,
+        f"/readyz still ready {NOTICE_WITHIN} s after {fault}: {service.readiness.last.said}",
+    )
+
+
+async def assess_recovery(
     service: Service, outcome: Outcome, load: Load, repaired_at: float, before: dict[str, int | None],
     replaced: tuple[Process, ...] = (),
 ) -> None:
