@@ -88,6 +88,10 @@ class Service:
             "CERTFLOW_API_HOST": "127.0.0.1",
             "CERTFLOW_API_PORT": self.api_url.rpartition(":")[2],
             "CERTFLOW_LOG_FORMAT": "json",
+            # How old a worker's or the projector's heartbeat may be before /readyz says it is
+            # gone (10 s by default): short, so that a scenario sees a killed part noticed in
+            # a few seconds, well within NOTICE_WITHIN.
+            "CERTFLOW_HEARTBEAT_STALE_SECONDS": "4",
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -13,7 +13,7 @@ from tests.faults.service import Service
 
 pytestmark = pytest.mark.faults
 FAULT = "API and worker started before Temporal"
-LATE_BY = 4.0
+LATE_BY = 3.0
 """Seconds between starting the worker and starting Temporal."""
 
 
