@@ -128,6 +128,15 @@ class Load:
                 raise RuntimeError(f"the load ended with {len(self.acknowledged)} acknowledgements: " + self.summary())
             await asyncio.sleep(0.02)
 
+    async def until_answered(self, within: float) -> bool:
+        """Whether any command got an answer (of any status) within `within` seconds."""
+        deadline = time.monotonic() + within
+        while not any(a.status is not None for a in self.attempts):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
     async def finished(self, within: float) -> bool:
         """Whether every certification's commands were answered within `within` seconds; what
         is still running then is cancelled."""
