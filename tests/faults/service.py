@@ -8,6 +8,7 @@ import asyncio
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 import time
 import uuid
@@ -73,7 +74,8 @@ class Service:
         return (self.worker, self.api, self.projector)
 
     def _certflow(self, name: str) -> Process:
-        def launch(log: Path):  # type: ignore[no-untyped-def]
+        def launch(log: Path) -> "subprocess.Popen[bytes]":
+            # The environment as of this start: the database URL is known only once it exists.
             return command([installed("certflow"), name], self._environment(), self._own_dir)(log)
 
         return Process(name, launch, self._log_dir)
