@@ -18,13 +18,12 @@ FAULT = "projector killed (kill -9) mid-page"
 async def test_a_projector_killed_mid_page_is_followed_by_another_that_applies_each_event_once(
     service: Service, outcome: Outcome
 ) -> None:
-    async with service.load(certifications=8, label="projector") as load:
-        await load.until_acknowledged(4, within=START_WITHIN)
+    # The page is stalled before the load begins, so its first events are sure to start one.
+    async with stalled_page(service.database_url) as stall, service.load(certifications=8, label="projector") as load:
+        await stall.until_projector_waits(within=START_WITHIN)
         before = service.pids()
-        async with stalled_page(service.database_url) as stall:
-            await stall.until_projector_waits(within=START_WITHIN)
-            service.projector.kill()
-        # The killed projector's page is rolled back now that the lock is gone.
+        service.projector.kill()
+        await stall.release()  # the killed projector's page is rolled back
         await said_not_ready(service, outcome, "the projector was killed")
         repaired_at = time.monotonic()
         service.projector.start()
