@@ -111,5 +111,5 @@ class Ledger:
                 .where(streams.c.stream_id.like("cert-%"))
             ):
                 if projected != logged:
-                    behind.append(f"certification {stream_id} is at version {projected} in its read model, {logged} in the log")
+                    behind.append(f"certification {stream_id}: version {projected} projected, {logged} logged")
         return behind

@@ -7,9 +7,9 @@ an Idempotency-Key still "running", as a careful client does; every attempt is r
 import asyncio
 import time
 import uuid
-from itertools import groupby
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 import httpx
@@ -123,7 +123,7 @@ class Load:
         deadline = time.monotonic() + within
         while len(self.acknowledged) < count:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the load got {len(self.acknowledged)} of {count} acknowledgements within {within} s")
+                raise RuntimeError(f"{len(self.acknowledged)} of {count} acknowledgements within {within} s")
             if all(task.done() for task in self._tasks):
                 raise RuntimeError(f"the load ended with {len(self.acknowledged)} acknowledgements: " + self.summary())
             await asyncio.sleep(0.02)
@@ -162,7 +162,8 @@ class Load:
     async def _admit(self, certification: int) -> None:
         certification_id: str | None = None
         for command in admission():
-            sent = Sent(certification, command.type, f"faults-{self._label}-{certification}-{command.type}-{uuid.uuid4()}")
+            key = f"faults-{self._label}-{certification}-{command.type}-{uuid.uuid4()}"
+            sent = Sent(certification, command.type, key)
             self.sent.append(sent)
             path, body = http_call(command, certification_id)
             await self._send(sent, path, body, command.actor)

@@ -54,7 +54,7 @@ class Outcome:
             elif stored > answered and not sent.answer["duplicate"]:
                 self.doubled += 1
             if sent.answer["duplicate"] and not sent.answer["events"]:
-                self.violated(f"a repeat was answered 'duplicate, no events' instead of its first answer: {sent.describe()}")
+                self.violated(f"a repeat answered 'duplicate, no events', not its first answer: {sent.describe()}")
         self.doubled += sum(repeats.values())
         self.check(self.lost == 0, f"{self.lost} acknowledged commands lost")
         self.check(self.doubled == 0, f"{self.doubled} events doubled: {repeats}")
@@ -81,4 +81,7 @@ class Outcome:
         return "\n".join([f"{self.fault}:", *(f"  - {v}" for v in self.violations)])
 
 
-HEADER = f"{'fault':<38} {'noticed':>8} {'recovered':>9} {'acked':>6} {'lost':>5} {'doubled':>7} {'5xx':>4} {'503':>4} {'hung':>5}  verdict"
+HEADER = (
+    f"{'fault':<38} {'noticed':>8} {'recovered':>9} {'acked':>6} {'lost':>5} {'doubled':>7} {'5xx':>4} {'503':>4}"
+    f" {'hung':>5}  verdict"
+)

@@ -2,6 +2,7 @@
 writes its output to a log file of its own (`<name>.<n>.log`), so a failure can show what the
 process said."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -76,10 +77,8 @@ class Process:
     def _signal(self, sig: signal.Signals) -> None:
         if self._popen is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone: its group with it
             os.killpg(self._popen.pid, sig)
-        except ProcessLookupError:
-            pass  # already gone: its group with it
 
     def _reap(self, seconds: float) -> bool:
         assert self._popen is not None

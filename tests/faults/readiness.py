@@ -30,7 +30,8 @@ class ReadinessProbe:
             async with httpx.AsyncClient(base_url=self._base_url, timeout=5) as client:
                 response = await client.get("/readyz")
             answer = Readiness.model_validate_json(response.content)
-            seen = Seen(response.status_code == 200 and answer.status == "ready", f"{response.status_code} {answer.checks}")
+            ready = response.status_code == 200 and answer.status == "ready"
+            seen = Seen(ready, f"{response.status_code} {answer.checks}")
         except httpx.HTTPError as error:
             seen = Seen(False, f"no answer: {type(error).__name__}")
         except ValidationError:

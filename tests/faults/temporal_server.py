@@ -33,9 +33,10 @@ class TemporalServer:
             try:
                 await Client.connect(self.address)
                 return
-            except RuntimeError:
+            except RuntimeError as refused:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"the Temporal dev server did not come up within {within} s\n{self.tail()}")
+                    message = f"the Temporal dev server did not come up within {within} s\n{self.tail()}"
+                    raise RuntimeError(message) from refused
                 await asyncio.sleep(0.2)
 
     def stop(self) -> None:
