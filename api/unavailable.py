@@ -24,6 +24,7 @@ _DRIVER_DISCONNECTS = (
 _NETWORK_ERRNOS = {
     errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH, errno.ENETUNREACH,
     errno.ETIMEDOUT, errno.EPIPE,
+    errno.ENOENT,  # a Unix socket with no server behind it: gone while PostgreSQL restarts
 }
 
 

@@ -1,7 +1,10 @@
 """The database out of reach (restarting, refusing connections): every request is answered
 503 with `Retry-After`, saying to send it again, never 500."""
 
+from pathlib import Path
+
 import httpx
+import pytest
 
 from api.app import create_app
 from api.idempotency import Answer, IdempotencyKeys
@@ -11,8 +14,17 @@ from tests.people import People
 from tests.scenario import MEMBER
 
 
-async def test_while_the_database_refuses_connections_requests_are_503_with_retry_after(people: People) -> None:
-    nowhere = create_engine(f"postgresql+asyncpg://certflow@127.0.0.1:{free_port()}/certflow")
+@pytest.mark.parametrize("where", ["tcp", "unix-socket"])
+async def test_while_the_database_refuses_connections_requests_are_503_with_retry_after(
+    people: People, tmp_path: Path, where: str
+) -> None:
+    """Over TCP the connect is refused; over a Unix socket (the embedded default) a server
+    that is down has left no socket file."""
+    url = {
+        "tcp": f"postgresql+asyncpg://certflow@127.0.0.1:{free_port()}/certflow",
+        "unix-socket": f"postgresql+asyncpg://certflow@/certflow?host={tmp_path}",
+    }[where]
+    nowhere = create_engine(url)
     try:
         async with served(create_app(nowhere)) as http:
             answers: list[httpx.Response] = [
