@@ -5,6 +5,7 @@ written); each worker beats with its append counts, which the API cannot see oth
 Not a read model: nothing here comes from the event log, and a rebuild leaves it alone."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, DateTime, Float, MetaData, Table, Text, delete, func, select
@@ -57,9 +58,14 @@ async def beat(
     )
 
 
-async def forget(conn: AsyncConnection, process: str) -> None:
-    """A process that stops cleanly takes its row with it."""
-    await conn.execute(delete(process_heartbeats).where(process_heartbeats.c.process == process))
+async def forget_older_than(conn: AsyncConnection, kind: ProcessKind, age: timedelta) -> None:
+    """Rows of processes long gone (a worker's row stays, stale, after it stops: that is how
+    /readyz learns it stopped, sooner than from Temporal's pollers)."""
+    await conn.execute(
+        delete(process_heartbeats).where(
+            process_heartbeats.c.kind == str(kind), process_heartbeats.c.beat_at < func.now() - age
+        )
+    )
 
 
 async def heartbeats(conn: AsyncConnection, kind: ProcessKind | None = None) -> list[Heartbeat]:

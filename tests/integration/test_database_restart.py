@@ -15,10 +15,18 @@ from eventstore import AppendResult, EventStore, LogPosition, NewEvent, read_set
 from eventstore.database import create_engine
 from projections.projector import LEADER_LOCK, Projector
 from projections.tables import checkpoints
+from certflow.settings import Settings
+from temporalio.testing import WorkflowEnvironment
+from tests.scenario import Story
+from tests.temporal import dev_server
+from worker import run_worker
+from workflows.client import CertificationClient
 from tests.databases import own_database
 from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 
 RECOVERY_SECONDS = 15
+GRACE_SECONDS = 1.0
+STOPPED_WITHIN_SECONDS = GRACE_SECONDS + 5
 T = TypeVar("T")
 
 
@@ -29,12 +37,34 @@ async def postgres() -> AsyncIterator[RestartablePostgres]:
 
 
 @pytest.fixture
-async def restarting_engine(postgres: RestartablePostgres) -> AsyncIterator[AsyncEngine]:
-    """An engine over a migrated database of this test's own on the restartable server."""
+async def restarting_url(postgres: RestartablePostgres) -> AsyncIterator[str]:
+    """A migrated database of this test's own on the restartable server."""
     async with own_database(postgres.url, "certflow_restart") as url:
-        engine = create_engine(url, pool_size=2)
-        yield engine
-        await engine.dispose()
+        yield url
+
+
+@pytest.fixture
+async def restarting_engine(restarting_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(restarting_url, pool_size=2)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+async def temporal() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await dev_server()
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture
+async def worker_settings(restarting_url: str, temporal: WorkflowEnvironment) -> Settings:
+    return Settings(
+        DATABASE_URL=restarting_url,
+        temporal_address=temporal.client.service_client.config.target_host,
+        task_queue=f"certflow-restart-{uuid.uuid4()}",
+        worker_grace_seconds=GRACE_SECONDS,
+    )
 
 
 def happened(n: int = 1) -> list[NewEvent]:
@@ -160,3 +190,51 @@ async def test_the_projector_takes_the_lead_again_when_its_connection_was_killed
     await until(lambda: projected_past(restarting_engine, appended))
     assert await leader_locks(restarting_engine) == 1
     assert projector.leading.is_set() and not running.done()
+
+
+def new_certification_id() -> str:
+    return f"cert-{uuid.uuid4()}"
+
+
+async def test_the_worker_records_commands_sent_during_a_database_restart_and_after_it(
+    postgres: RestartablePostgres, worker_settings: Settings, temporal: WorkflowEnvironment
+) -> None:
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(worker_settings, stop))
+    commands = CertificationClient(temporal.client, worker_settings.task_queue)
+    application = Story().apply_command()
+    try:
+        await commands.send(new_certification_id(), application)  # the pool holds a live connection
+
+        await postgres.stop()
+        in_flight = [asyncio.create_task(commands.send(new_certification_id(), application)) for _ in range(3)]
+        await asyncio.sleep(1.5)
+        await postgres.start()
+
+        async with asyncio.timeout(RECOVERY_SECONDS):
+            outcomes = await asyncio.gather(*in_flight)
+        assert [o.version for o in outcomes] == [1, 1, 1]
+        after = await once_it_works(lambda: commands.send(new_certification_id(), application))
+        assert after.version == 1 and not worker.done()
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, STOPPED_WITHIN_SECONDS)
+
+
+async def test_the_worker_stops_within_its_bound_while_the_database_is_down_under_a_command(
+    postgres: RestartablePostgres, worker_settings: Settings, temporal: WorkflowEnvironment
+) -> None:
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(worker_settings, stop))
+    commands = CertificationClient(temporal.client, worker_settings.task_queue)
+    await commands.send(new_certification_id(), Story().apply_command())
+    await postgres.stop()
+    try:
+        in_flight = asyncio.create_task(commands.send(new_certification_id(), Story().apply_command()))
+        await asyncio.sleep(2)  # its append fails and is retried
+
+        stop.set()
+        await asyncio.wait_for(worker, STOPPED_WITHIN_SECONDS)
+        in_flight.cancel()
+    finally:
+        await postgres.start()
