@@ -1,8 +1,10 @@
 """Long-running processes besides the worker: the API, the projector, read-model rebuilds."""
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import structlog
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -24,6 +26,7 @@ from projections.projector import Projector
 from projections.rebuild import rebuild
 
 log = structlog.get_logger("certflow.processes")
+PROJECTOR_GRACE_SECONDS = 10.0
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -34,11 +37,29 @@ def stop_on_signals() -> asyncio.Event:
 
 
 async def run_projector(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    stop = stop or stop_on_signals()
     engine = create_engine(settings.resolved_database_url, pool_size=5)
     try:
-        await Projector(engine).run(stop or stop_on_signals())
+        await stopped_within(Projector(engine).run(stop), stop, PROJECTOR_GRACE_SECONDS)
     finally:
         await dispose_within(engine)
+
+
+async def stopped_within(work: Coroutine[Any, Any, None], stop: asyncio.Event, grace_seconds: float) -> None:
+    """Runs `work` (which ends by itself on `stop`), cancelling it if it has not ended
+    `grace_seconds` after `stop`: a page or a connection attempt hanging on a dead server must
+    not outlast the process manager's grace period."""
+    task = asyncio.create_task(work)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+    except TimeoutError:
+        log.warning("still busy after the grace period: stopping anyway", seconds=grace_seconds)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def dispose_within(engine: AsyncEngine, seconds: float = 5.0) -> None:

@@ -14,6 +14,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
+CONNECT_TIMEOUT_SECONDS = 10
+
 _DISCONNECTS = (
     asyncpg.InterfaceError,
     PostgresConnectionError,
@@ -31,7 +33,14 @@ def dumps(value: object) -> str:
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=pool_size, json_serializer=dumps, json_deserializer=orjson.loads)
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        json_serializer=dumps,
+        json_deserializer=orjson.loads,
+        # asyncpg waits 60 s for a server that does not answer; a process stopping or probing must not.
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
     event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
 

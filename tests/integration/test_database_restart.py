@@ -1,5 +1,6 @@
-"""The event store and the projector over a PostgreSQL server that restarts under them: each
-works again by itself, on the same engine, within a bounded time."""
+"""The event store, the projector and the worker over a PostgreSQL server that stops and
+starts under them (a server of this module's own): each works again by itself, on the same
+engine, within a bounded time, and each process stops within its bound meanwhile."""
 
 import asyncio
 import uuid
@@ -10,19 +11,20 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from structlog.testing import capture_logs
+from temporalio.testing import WorkflowEnvironment
 
+from certflow.processes import run_projector
+from certflow.settings import Settings
 from eventstore import AppendResult, EventStore, LogPosition, NewEvent, read_settled
 from eventstore.database import create_engine
 from projections.projector import LEADER_LOCK, Projector
 from projections.tables import checkpoints
-from certflow.settings import Settings
-from temporalio.testing import WorkflowEnvironment
+from tests.databases import own_database
+from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 from tests.scenario import Story
 from tests.temporal import dev_server
 from worker import run_worker
 from workflows.client import CertificationClient
-from tests.databases import own_database
-from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 
 RECOVERY_SECONDS = 15
 GRACE_SECONDS = 1.0
@@ -236,5 +238,20 @@ async def test_the_worker_stops_within_its_bound_while_the_database_is_down_unde
         stop.set()
         await asyncio.wait_for(worker, STOPPED_WITHIN_SECONDS)
         in_flight.cancel()
+    finally:
+        await postgres.start()
+
+
+async def test_the_projector_process_stops_at_once_while_the_database_is_down(
+    postgres: RestartablePostgres, worker_settings: Settings
+) -> None:
+    stop = asyncio.Event()
+    projector = asyncio.create_task(run_projector(worker_settings, stop))
+    await postgres.stop()
+    try:
+        await asyncio.sleep(1)  # it lost the database and is retrying
+        assert not projector.done()
+        stop.set()
+        await asyncio.wait_for(projector, STOPPED_WITHIN_SECONDS)
     finally:
         await postgres.start()
