@@ -10,7 +10,6 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from structlog.testing import capture_logs
 from temporalio.testing import WorkflowEnvironment
 
 from certflow.processes import run_projector
@@ -20,6 +19,7 @@ from eventstore.database import create_engine
 from projections.projector import LEADER_LOCK, Projector
 from projections.tables import checkpoints
 from tests.databases import own_database
+from tests.logs import captured_logs
 from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 from tests.scenario import Story
 from tests.temporal import dev_server
@@ -166,7 +166,7 @@ async def test_the_projector_survives_a_database_restart_and_projects_what_is_ap
     projector, running = following
     store = EventStore(restarting_engine)
 
-    with capture_logs() as logs:
+    with captured_logs() as logs:
         await postgres.restart(down_seconds=1.5)
         appended = await once_it_works(lambda: store.append(f"stream-{uuid.uuid4()}", 0, happened(2)))
         await until(lambda: projected_past(restarting_engine, appended))

@@ -3,14 +3,13 @@ the backoff between its attempts to reconnect."""
 
 import asyncio
 
-from structlog.testing import capture_logs
-
 from certflow.health import Backoff, StateLog
+from tests.logs import captured_logs
 
 
 def test_a_state_is_logged_once_when_it_changes_not_once_per_failure() -> None:
     state = StateLog("worker appends")
-    with capture_logs() as logs:
+    with captured_logs() as logs:
         state.enter("appending")
         for _ in range(5500):
             state.enter("appends failing", healthy=False, error="InterfaceError: connection is closed")
