@@ -51,11 +51,8 @@ async def beat(
     values = {"process": process, "kind": str(kind), "holder": holder, "beat_at": func.now(), "appends": appends,
               "append_failures": append_failures}
     statement = insert(process_heartbeats).values(values)
-    await conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[process_heartbeats.c.process], set_={k: statement.excluded[k] for k in values if k != "process"}
-        )
-    )
+    changed = {k: statement.excluded[k] for k in values if k != "process"}
+    await conn.execute(statement.on_conflict_do_update(index_elements=[process_heartbeats.c.process], set_=changed))
 
 
 async def forget_older_than(conn: AsyncConnection, kind: ProcessKind, age: timedelta) -> None:

@@ -27,8 +27,11 @@ log = structlog.get_logger("certflow.projector")
 
 LEADER_LOCK = 0x63657274666C6F77  # "certflow"
 CHANNEL = "certflow_events"
-DATABASE_ERRORS = (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+DATABASE_ERRORS = (
+    SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError
+)
 """What losing (or a hiccup of) the database raises: retried. Anything else is a bug: raised."""
+STEP_DOWN_SECONDS = 2.0
 
 
 async def project_page(conn: AsyncConnection, projections: Sequence[Projection], page_size: int) -> int:
@@ -106,12 +109,22 @@ class Projector:
                 await self._follow(leader, stop)
             finally:
                 self.leading.clear()
-                if not raw.is_closed():
-                    await raw.remove_listener(CHANNEL, self._on_notify)
-                    # The connection goes back to the pool: let go of the lock it holds.
-                    await leader.rollback()
-                    await leader.execute(select(func.pg_advisory_unlock(LEADER_LOCK)))
-                    await leader.commit()
+                await self._step_down(leader, raw)
+
+    async def _step_down(self, leader: AsyncConnection, raw: asyncpg.Connection) -> None:
+        """Lets go of the lock before the connection goes back to the pool. When the
+        connection is broken (the database went away under it) that cannot be done: the
+        connection is thrown away instead, and the session's end releases the lock."""
+        try:
+            if raw.is_closed():
+                raise ConnectionError("the leader connection is closed")
+            async with asyncio.timeout(STEP_DOWN_SECONDS):
+                await raw.remove_listener(CHANNEL, self._on_notify)
+                await leader.rollback()
+                await leader.execute(select(func.pg_advisory_unlock(LEADER_LOCK)))
+                await leader.commit()
+        except (*DATABASE_ERRORS, TimeoutError):
+            await leader.invalidate()
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()

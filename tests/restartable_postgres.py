@@ -30,9 +30,8 @@ class RestartablePostgres:
         await asyncio.to_thread(self._pg_ctl, "-w", "-m", "fast", "stop")
 
     async def start(self) -> None:
-        await asyncio.to_thread(
-            self._pg_ctl, "-w", "-o", '-h ""', "-o", f"-k {self._socket_dir}", "-l", str(self._data_dir / "log"), "start"
-        )
+        log = str(self._data_dir / "log")
+        await asyncio.to_thread(self._pg_ctl, "-w", "-o", '-h ""', "-o", f"-k {self._socket_dir}", "-l", log, "start")
 
     async def restart(self, down_seconds: float = 0.5) -> None:
         await self.stop()

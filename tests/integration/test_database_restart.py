@@ -188,7 +188,8 @@ async def test_the_projector_takes_the_lead_again_when_its_connection_was_killed
         )
     assert killed == 1
 
-    appended = await once_it_works(lambda: EventStore(restarting_engine).append(f"stream-{uuid.uuid4()}", 0, happened()))
+    store = EventStore(restarting_engine)
+    appended = await once_it_works(lambda: store.append(f"stream-{uuid.uuid4()}", 0, happened()))
     await until(lambda: projected_past(restarting_engine, appended))
     assert await leader_locks(restarting_engine) == 1
     assert projector.leading.is_set() and not running.done()
