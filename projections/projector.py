@@ -9,6 +9,7 @@ leader beats (projections/heartbeats.py) every poll; it outlives a database rest
 import asyncio
 import os
 import socket
+import time
 from collections.abc import Sequence
 
 import asyncpg
@@ -64,6 +65,7 @@ class Projector:
         self._projections = projections()
         self._wake = asyncio.Event()
         self._holder = f"{socket.gethostname()}:{os.getpid()}"
+        self._last_beat = float("-inf")
         self.leading = asyncio.Event()
         self.state = StateLog("projector")
 
@@ -142,9 +144,14 @@ class Projector:
 
     async def _beat(self, leader: AsyncConnection) -> None:
         """A sign of life on the connection that holds the lock: when that connection is dead,
-        another instance may lead now, and this fails instead of beating."""
+        another instance may lead now, and this fails instead of beating. At most twice a
+        poll interval: under load NOTIFY wakes the projector for every command."""
+        now = time.monotonic()
+        if now - self._last_beat < self._poll_seconds / 2:
+            return
         await heartbeats.beat(leader, heartbeats.PROJECTOR, heartbeats.ProcessKind.PROJECTOR, self._holder)
         await leader.commit()
+        self._last_beat = now
 
     async def _follow(self, leader: AsyncConnection, stop: asyncio.Event) -> None:
         while not stop.is_set():
