@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
 from api.deps import Options
+from api.models.operations import Pollers
 from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
@@ -55,6 +56,8 @@ def create_app(
     commands_client: CertificationClient | None = None,
     max_document_bytes: int = MAX_SIZE_BYTES,
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
+    heartbeat_stale_seconds: float = 10.0,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -62,9 +65,12 @@ def create_app(
     members a public country figure may describe; /readyz fails when a projection trails
     the log by more than `max_projector_lag_events`; /metrics counts the commands this
     process sent through a client sharing `command_tally`; commands go to workflows through
-    `commands_client` (without one, command endpoints answer 503); an uploaded document may
-    be at most `max_document_bytes`; a request body must keep arriving, no chunk later than
-    `body_timeout_seconds` (api/body_limit.py)."""
+    `commands_client` (without one, command endpoints answer 503, until `use_commands_client`
+    gives one); an uploaded document may be at most `max_document_bytes`; a request body must
+    keep arriving, no chunk later than `body_timeout_seconds` (api/body_limit.py). With
+    `worker_pollers`, /readyz fails while no worker polls the task queue; it fails while the
+    leading projector's heartbeat (and, once a worker beats, every worker's) is older than
+    `heartbeat_stale_seconds`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -80,7 +86,8 @@ def create_app(
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
     app.state.options = Options(
-        public_threshold, temporal_ping, max_projector_lag_events, command_tally, max_document_bytes
+        public_threshold, temporal_ping, max_projector_lag_events, command_tally, max_document_bytes,
+        worker_pollers, heartbeat_stale_seconds,
     )
     for router in (
         commands.router,
@@ -112,3 +119,9 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)  # outermost: its headers go on the body limit's refusals too
     return app
+
+
+def use_commands_client(app: FastAPI, client: CertificationClient) -> None:
+    """Commands go to workflows through `client` from now on (an API that started while
+    Temporal was down gets its client once it connects, without a restart)."""
+    app.state.dispatcher = Dispatcher(app.state.engine, client)

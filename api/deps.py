@@ -11,6 +11,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.models.operations import Pollers
 from documents.store import DocumentStore
 from identity.directory import Directory
 from identity.sessions import Sessions
@@ -26,6 +27,8 @@ class Options:
     max_projector_lag_events: int
     command_tally: CommandTally | None
     max_document_bytes: int
+    worker_pollers: Callable[[], Awaitable[Pollers]] | None = None
+    heartbeat_stale_seconds: float = 10.0
 
 
 def get_engine(request: Request) -> AsyncEngine:

@@ -12,14 +12,14 @@ from certflow.demo_people import DemoLogin, seed_people
 from domain.actors import Role
 from certflow.binaries import installed
 from api.server import serve
-from certflow.processes import api_app, stop_on_signals
+from certflow.processes import TemporalLink, api_app, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from eventstore.database import create_engine
 from migrations import upgrade
 from workflows.tally import CommandTally
 from projections.projector import Projector
-from worker import build_worker
+from worker import AppendHealth, build_worker, heartbeat
 
 log = structlog.get_logger("certflow.dev")
 
@@ -89,10 +89,12 @@ async def run_dev(settings: Settings) -> None:
     stop = stop_on_signals()
     try:
         client = await _connect_when_up(settings, server)
-        async with build_worker(client, engine, settings.task_queue):
+        health = AppendHealth()
+        beat_every = settings.heartbeat_stale_seconds / 5
+        async with build_worker(client, engine, settings.task_queue, health), heartbeat(engine, health, beat_every):
             projector = asyncio.create_task(Projector(engine).run(stop))
             tally = CommandTally()
-            app = api_app(settings, engine, client, tally)
+            app = api_app(settings, engine, TemporalLink(settings, client), tally)
             web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
             ids = await demo.seed(client, certification_client(client, settings, tally))
             logins = await seed_people(engine)

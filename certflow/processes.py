@@ -1,28 +1,32 @@
 """Long-running processes besides the worker: the API, the projector, read-model rebuilds."""
 
 import asyncio
+import contextlib
 import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import structlog
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from datetime import timedelta
-
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
-from api.app import create_app
+from api.app import create_app, use_commands_client
+from api.models.operations import Pollers
 from api.server import serve
+from certflow.health import StateLog
 from certflow.settings import Settings
-from certflow.temporal import certification_client, connect
+from certflow.temporal import certification_client, connect_when_up, ping, pollers
 from workflows.tally import CommandTally
 from eventstore.database import create_engine
 from projections.projector import Projector
 from projections.rebuild import rebuild
 
 log = structlog.get_logger("certflow.processes")
+PROJECTOR_GRACE_SECONDS = 10.0
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -32,44 +36,105 @@ def stop_on_signals() -> asyncio.Event:
     return stop
 
 
-async def run_projector(settings: Settings) -> None:
+async def run_projector(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    stop = stop or stop_on_signals()
     engine = create_engine(settings.resolved_database_url, pool_size=5)
     try:
-        await Projector(engine).run(stop_on_signals())
+        await stopped_within(Projector(engine).run(stop), stop, PROJECTOR_GRACE_SECONDS)
     finally:
-        await engine.dispose()
+        await dispose_within(engine)
+
+
+async def stopped_within(work: Coroutine[Any, Any, None], stop: asyncio.Event, grace_seconds: float) -> None:
+    """Runs `work` (which ends by itself on `stop`), cancelling it if it has not ended
+    `grace_seconds` after `stop`: a page or a connection attempt hanging on a dead server must
+    not outlast the process manager's grace period."""
+    task = asyncio.create_task(work)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), grace_seconds)
+    except TimeoutError:
+        log.warning("still busy after the grace period: stopping anyway", seconds=grace_seconds)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def dispose_within(engine: AsyncEngine, seconds: float = 5.0) -> None:
+    """Closes the pool's connections, giving up after `seconds`: closing a connection to a
+    server that went away must not keep a stopping process alive."""
+    try:
+        await asyncio.wait_for(engine.dispose(), seconds)
+    except (TimeoutError, OSError, SQLAlchemyError) as error:
+        log.warning("database connections not closed cleanly", error=f"{type(error).__name__}: {error}")
+
+
+class TemporalLink:
+    """The API's Temporal client: connected in the background, with backoff, so the API
+    serves reads at once; commands answer 503 until it connects, then go through without a
+    restart (the client reconnects by itself afterwards)."""
+
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self.settings = settings
+        self.client = client
+        self.state = StateLog("api temporal")
+        self._waiting: list[Callable[[Client], None]] = []
+
+    async def ping(self) -> bool:
+        return self.client is not None and await ping(self.client)
+
+    async def pollers(self) -> Pollers:
+        if self.client is None:
+            raise ConnectionError("not connected to Temporal yet")
+        return await pollers(self.client, self.settings.task_queue)
+
+    def on_connected(self, then: Callable[[Client], None]) -> None:
+        """Calls `then` with the client once connected (at once if it is)."""
+        if self.client is not None:
+            then(self.client)
+        else:
+            self._waiting.append(then)
+
+    async def connect(self, stop: asyncio.Event) -> None:
+        client = await connect_when_up(self.settings, stop, self.state)
+        if client is not None:
+            self.client = client
+            for then in self._waiting:
+                then(client)
 
 
 def api_app(
-    settings: Settings, engine: AsyncEngine, temporal: Client | None, tally: CommandTally | None = None
+    settings: Settings, engine: AsyncEngine, temporal: TemporalLink | None, tally: CommandTally | None = None
 ) -> FastAPI:
-    async def temporal_ping() -> bool:
-        if temporal is None:
-            return False
-        await temporal.workflow_service.get_system_info(GetSystemInfoRequest(), timeout=timedelta(seconds=2))
-        return True
-
+    """The API over `engine`, sending commands through `temporal` once it is connected."""
     tally = tally or CommandTally()
-    return create_app(
+    app = create_app(
         engine,
-        temporal_ping=temporal_ping,
+        temporal_ping=temporal.ping if temporal is not None else None,
+        worker_pollers=temporal.pollers if temporal is not None else None,
         public_threshold=settings.public_threshold,
         command_tally=tally,
-        commands_client=certification_client(temporal, settings, tally) if temporal is not None else None,
+        heartbeat_stale_seconds=settings.heartbeat_stale_seconds,
     )
+    if temporal is not None:
+        temporal.on_connected(lambda client: use_commands_client(app, certification_client(client, settings, tally)))
+    return app
 
 
-async def run_api(settings: Settings) -> None:
+async def run_api(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Serves at once; connects to Temporal in the background (see TemporalLink)."""
+    stop = stop or stop_on_signals()
     engine = create_engine(settings.resolved_database_url)
+    temporal = TemporalLink(settings)
+    app = api_app(settings, engine, temporal)
+    connecting = asyncio.create_task(temporal.connect(stop), name="api-temporal")
     try:
-        temporal = await connect(settings)
-    except RuntimeError:
-        log.warning("Temporal unreachable: /readyz will say so", address=settings.temporal_address)
-        temporal = None
-    try:
-        await serve(api_app(settings, engine, temporal), settings.api_host, settings.api_port, stop_on_signals())
+        await serve(app, settings.api_host, settings.api_port, stop)
     finally:
-        await engine.dispose()
+        connecting.cancel()
+        await dispose_within(engine)
 
 
 async def rebuild_read_models(settings: Settings, names: list[str]) -> None:

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=0, le=65535)
     public_threshold: int = Field(default=3, ge=1, description="fewest members a public country figure describes")
+    heartbeat_stale_seconds: float = Field(
+        default=10.0, gt=0, description="/readyz fails once the projector's or a worker's heartbeat is older"
+    )
+    worker_grace_seconds: float = Field(
+        default=10.0, ge=0, description="running activities' time to finish once the worker stops (it exits 3 s later)"
+    )
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from eventstore.records import AppendResult, ConcurrencyError, LogPosition, NewEvent, RecordedEvent
-from eventstore.database import dumps
+from eventstore.database import driver_connection, dumps
 from eventstore.schema import Xid8, events
 
 _INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
@@ -61,8 +61,7 @@ class EventStore:
             "metadata": [dumps(e.metadata) for e in new_events],
         }
         try:
-            async with self._engine.begin() as conn:
-                driver = (await conn.get_raw_connection()).driver_connection
+            async with self._engine.begin() as conn, driver_connection(conn) as driver:
                 rows = await driver.fetch(_APPEND.sql, *(values[name] for name in _APPEND.parameters))
         except UniqueViolationError:
             rows = []
@@ -152,8 +151,8 @@ async def read_settled(conn: AsyncConnection, after: LogPosition, limit: int) ->
     # generic result processing cost more per row than everything a projection does with it.
     compiled = query.compile(dialect=conn.dialect)
     parameters = [compiled.params[name] for name in compiled.positiontup or ()]
-    driver = (await conn.get_raw_connection()).driver_connection
-    return [_recorded(r) for r in await driver.fetch(str(compiled), *parameters)]
+    async with driver_connection(conn) as driver:
+        return [_recorded(r) for r in await driver.fetch(str(compiled), *parameters)]
 
 
 async def log_head(conn: AsyncConnection) -> int:

@@ -3,17 +3,24 @@
 One instance leads at a time (a session advisory lock); others wait and take over when the
 leader's connection dies. Each page of events is applied to every projection together with
 its checkpoint in one transaction, so after any crash it resumes without skipping or
-double-applying. It wakes on NOTIFY from the append trigger and polls as a fallback."""
+double-applying. It wakes on NOTIFY from the append trigger and polls as a fallback. The
+leader beats (projections/heartbeats.py) every poll; it outlives a database restart."""
 
 import asyncio
+import os
+import socket
+import time
 from collections.abc import Sequence
 
+import asyncpg
 import structlog
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from certflow.health import Backoff, StateLog
 from eventstore import read_settled
-from projections import checkpoints, projections
+from projections import checkpoints, heartbeats, projections
 from projections.fields import CERTIFICATION_EVENTS
 from projections.projection import Projection, apply_and_settle
 
@@ -21,6 +28,11 @@ log = structlog.get_logger("certflow.projector")
 
 LEADER_LOCK = 0x63657274666C6F77  # "certflow"
 CHANNEL = "certflow_events"
+DATABASE_ERRORS = (
+    SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError
+)
+"""What losing (or a hiccup of) the database raises: retried. Anything else is a bug: raised."""
+STEP_DOWN_SECONDS = 2.0
 
 
 async def project_page(conn: AsyncConnection, projections: Sequence[Projection], page_size: int) -> int:
@@ -52,36 +64,69 @@ class Projector:
         self._poll_seconds = poll_seconds
         self._projections = projections()
         self._wake = asyncio.Event()
+        self._holder = f"{socket.gethostname()}:{os.getpid()}"
+        self._last_beat = float("-inf")
         self.leading = asyncio.Event()
+        self.state = StateLog("projector")
 
-    async def catch_up(self) -> int:
-        """Applies pages until none is left; returns the events applied."""
+    async def catch_up(self, leader: AsyncConnection | None = None) -> int:
+        """Applies pages until none is left; returns the events applied. With the `leader`
+        connection, beats after every page, so a long catch-up still shows it is alive."""
         total = 0
         while True:
             async with self._engine.begin() as conn:
                 applied = await project_page(conn, self._projections, self._page_size)
+            if leader is not None:
+                await self._beat(leader)
             if not applied:
                 return total
             total += applied
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Leads (or waits to) and follows the log until `stop`. Losing the database does not
+        end it: it retries with backoff and takes the lead again, since the lock went with the
+        session."""
+        backoff = Backoff(initial=min(0.1, self._poll_seconds), maximum=max(5.0, self._poll_seconds))
+        while not stop.is_set():
+            try:
+                await self._lead_and_follow(stop, backoff)
+            except DATABASE_ERRORS as error:
+                self.state.enter("lost the database", healthy=False, error=f"{type(error).__name__}: {error}")
+                if not await backoff.wait(stop):
+                    break
+            finally:
+                self.leading.clear()
+        self.state.enter("stopped")
+
+    async def _lead_and_follow(self, stop: asyncio.Event, backoff: Backoff) -> None:
         async with self._engine.connect() as leader:
             if not await self._lead(leader, stop):
                 return
             raw = (await leader.get_raw_connection()).driver_connection
             await raw.add_listener(CHANNEL, self._on_notify)
-            log.info("projector leading")
+            backoff.reset()
+            self.state.enter("leading", holder=self._holder)
             self.leading.set()
             try:
                 await self._follow(leader, stop)
             finally:
                 self.leading.clear()
-                if not raw.is_closed():
-                    await raw.remove_listener(CHANNEL, self._on_notify)
-                    # The connection goes back to the pool: let go of the lock it holds.
-                    await leader.rollback()
-                    await leader.execute(select(func.pg_advisory_unlock(LEADER_LOCK)))
-                    await leader.commit()
+                await self._step_down(leader, raw)
+
+    async def _step_down(self, leader: AsyncConnection, raw: asyncpg.Connection) -> None:
+        """Lets go of the lock before the connection goes back to the pool. When the
+        connection is broken (the database went away under it) that cannot be done: the
+        connection is thrown away instead, and the session's end releases the lock."""
+        try:
+            if raw.is_closed():
+                raise ConnectionError("the leader connection is closed")
+            async with asyncio.timeout(STEP_DOWN_SECONDS):
+                await raw.remove_listener(CHANNEL, self._on_notify)
+                await leader.rollback()
+                await leader.execute(select(func.pg_advisory_unlock(LEADER_LOCK)))
+                await leader.commit()
+        except (*DATABASE_ERRORS, TimeoutError):
+            await leader.invalidate()
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
@@ -93,18 +138,27 @@ class Projector:
                 await leader.commit()
                 return True
             await leader.rollback()
+            self.state.enter("waiting for leadership")
             await _wait(stop, self._poll_seconds)
         return False
+
+    async def _beat(self, leader: AsyncConnection) -> None:
+        """A sign of life on the connection that holds the lock: when that connection is dead,
+        another instance may lead now, and this fails instead of beating. At most twice a
+        poll interval: under load NOTIFY wakes the projector for every command."""
+        now = time.monotonic()
+        if now - self._last_beat < self._poll_seconds / 2:
+            return
+        await heartbeats.beat(leader, heartbeats.PROJECTOR, heartbeats.ProcessKind.PROJECTOR, self._holder)
+        await leader.commit()
+        self._last_beat = now
 
     async def _follow(self, leader: AsyncConnection, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
-            applied = await self.catch_up()
+            applied = await self.catch_up(leader)
             if applied:
                 log.info("events projected", count=applied)
-            # A dead leader connection means another instance may lead now: stop.
-            await leader.scalar(select(1))
-            await leader.rollback()
             await _wait(stop, self._poll_seconds, self._wake)
 
 

@@ -15,11 +15,12 @@ async def time_skipping() -> WorkflowEnvironment:
     )
 
 
-async def dev_server() -> WorkflowEnvironment:
+async def dev_server(port: int | None = None) -> WorkflowEnvironment:
     """A local dev server (the `temporal` CLI, in-memory, logging errors only) of the caller's
-    own, where time is real: shut it down when done."""
+    own, where time is real, on `port` (default: a free one): shut it down when done."""
     return await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=installed("temporal"),
         dev_server_log_level="error",
+        port=port,
     )

@@ -14,3 +14,11 @@ class Readiness(BaseModel):
     checks: dict[str, str]
     """Each check's outcome: "ok", "not configured", or what went wrong."""
     failed: list[str]
+
+
+class Pollers(BaseModel):
+    """Workers that polled the task queue lately (Temporal's describe_task_queue), by task kind."""
+
+    task_queue: str
+    workflow: int
+    activity: int

@@ -8,6 +8,7 @@ time-skipping Temporal server of this module's own: generated applications start
 certifications, which must not turn up in other tests' counts. Schemathesis calls from
 synchronous test code, so the service runs in an event loop of its own, in a thread."""
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -113,8 +114,16 @@ async def _deployed(server_url: str) -> AsyncIterator[Deployment]:
                 client = CertificationClient(environment.client, worker.task_queue)
                 await _certified_with_documents(Lifecycle(environment, client, EventStore(engine)), engine)
                 await Projector(engine).catch_up()
-                async with serving(pinned(create_app(engine, commands_client=client))) as url:
-                    yield Deployment(url, people)
+                # A projector leads beside the API, as deployed: /readyz wants its heartbeat.
+                following, stop = Projector(engine), asyncio.Event()
+                leading = asyncio.create_task(following.run(stop))
+                try:
+                    await asyncio.wait_for(following.leading.wait(), 10)
+                    async with serving(pinned(create_app(engine, commands_client=client))) as url:
+                        yield Deployment(url, people)
+                finally:
+                    stop.set()
+                    await leading
         finally:
             await environment.shutdown()
             await engine.dispose()

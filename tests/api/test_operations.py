@@ -1,4 +1,5 @@
-"""Probes and Prometheus: liveness, readiness naming what failed, the projector's lag."""
+"""Probes and Prometheus: liveness, readiness naming what failed, the projector's lag (with
+the real projector leading, so its heartbeat is fresh; see test_readiness.py for the rest)."""
 
 import re
 import uuid
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from api.app import create_app
 from eventstore import EventStore, NewEvent
 from eventstore.store import log_head
+from projections.projector import Projector
 from projections.tables import checkpoints
 from tests.api.serving import served
 from workflows.tally import CommandTally
@@ -66,7 +68,9 @@ async def test_prometheus_metrics_report_each_projections_lag_and_events_project
     assert "# TYPE certflow_events_projected_total counter" in response.text
 
 
-async def test_readyz_is_ready_when_database_temporal_and_projector_are(engine: AsyncEngine, projection: str) -> None:
+async def test_readyz_is_ready_when_database_temporal_and_projector_are(
+    engine: AsyncEngine, projection: str, projector: Projector
+) -> None:
     app = create_app(engine, temporal_ping=lambda: always(True), max_projector_lag_events=10**9)
     async with served(app) as http:
         response = await http.get("/readyz")
@@ -80,7 +84,7 @@ async def test_readyz_is_ready_when_database_temporal_and_projector_are(engine: 
 
 @pytest.mark.parametrize("ping", [lambda: always(False), temporal_down], ids=["answers-false", "raises"])
 async def test_readyz_is_503_naming_temporal_when_its_ping_fails(
-    engine: AsyncEngine, projection: str, ping: Callable[[], Awaitable[bool]]
+    engine: AsyncEngine, projection: str, ping: Callable[[], Awaitable[bool]], projector: Projector
 ) -> None:
     app = create_app(engine, temporal_ping=ping, max_projector_lag_events=10**9)
     async with served(app) as http:
@@ -90,7 +94,9 @@ async def test_readyz_is_503_naming_temporal_when_its_ping_fails(
     assert response.json()["checks"]["database"] == "ok"
 
 
-async def test_readyz_is_503_naming_the_projection_that_lags_too_far(engine: AsyncEngine, projection: str) -> None:
+async def test_readyz_is_503_naming_the_projection_that_lags_too_far(
+    engine: AsyncEngine, projection: str, projector: Projector
+) -> None:
     app = create_app(engine, max_projector_lag_events=2)
     async with served(app) as http:
         body = (await http.get("/readyz")).json()
