@@ -77,9 +77,10 @@ def _worker(pollers: Pollers | str, workers: list[Heartbeat], options: Options) 
             f"no worker polls task queue {pollers.task_queue}"
             f" (workflow pollers: {pollers.workflow}, activity pollers: {pollers.activity})"
         )
-    # Temporal lists a worker's pollers for a minute or more after it died; a worker that
-    # beats stops beating at once.
-    if workers and all(w.age_seconds > options.heartbeat_stale_seconds for w in workers):
+    # Temporal lists a worker's pollers for a minute or more after it died; a worker beats
+    # from its start and stops beating at once. Both, then: pollers alone would say "ready"
+    # about a worker killed a minute ago.
+    if not any(w.age_seconds <= options.heartbeat_stale_seconds for w in workers):
         return f"no worker's heartbeat in the last {options.heartbeat_stale_seconds:.0f} s"
     return OK
 
