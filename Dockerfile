@@ -11,6 +11,7 @@ COPY certflow certflow
 COPY api api
 COPY identity identity
 COPY documents documents
+COPY health health
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home certflow

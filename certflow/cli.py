@@ -44,7 +44,7 @@ def migrate() -> None:
 @app.command()
 def worker() -> None:
     """Run the worker against CERTFLOW_TEMPORAL_ADDRESS until SIGINT or SIGTERM."""
-    from worker import run_worker
+    from certflow.processes import run_worker
 
     asyncio.run(run_worker(_settings()))
 

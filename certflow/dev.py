@@ -12,14 +12,14 @@ from certflow.demo_people import DemoLogin, seed_people
 from domain.actors import Role
 from certflow.binaries import installed
 from api.server import serve
-from certflow.processes import TemporalLink, api_app, stop_on_signals
+from certflow.processes import TemporalLink, api_app, heartbeat, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from eventstore.database import create_engine
 from migrations import upgrade
 from workflows.tally import CommandTally
 from projections.projector import Projector
-from worker import AppendHealth, build_worker, heartbeat
+from worker import AppendHealth, build_worker
 
 log = structlog.get_logger("certflow.dev")
 

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from certflow.health import Backoff, StateLog
+from health.backoff import Backoff
+from health.state_log import StateLog
 from eventstore import read_settled
 from projections import checkpoints, heartbeats, projections
 from projections.fields import CERTIFICATION_EVENTS

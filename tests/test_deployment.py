@@ -1,5 +1,6 @@
 """The deployment file stays runnable: it parses, and every certflow command it runs exists."""
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -39,3 +40,12 @@ def test_the_image_copies_every_package_the_project_installs() -> None:
         assert f"COPY {package} {package}" in dockerfile, package
     for module in setuptools["py-modules"]:
         assert f"COPY {module}.py" in dockerfile, module
+
+
+def test_the_worker_module_imports_nothing_of_the_application_shell() -> None:
+    """certflow (the composition root) runs the worker; the worker never reaches back into it.
+    import-linter checks packages, and worker.py is a module of its own, so it is checked here."""
+    tree = ast.parse((ROOT / "worker.py").read_text())
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m == "certflow" or m.startswith("certflow.")]

@@ -17,13 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from certflow.processes import TemporalLink, api_app
+from certflow.processes import TemporalLink, api_app, run_worker
 from certflow.settings import Settings
 from projections.heartbeats import PROJECTOR, ProcessKind, beat, process_heartbeats
 from projections.projector import Projector
 from tests.api.serving import served
 from tests.temporal import dev_server
-from worker import run_worker
 
 STALE_SECONDS = 2.0
 BOUND_SECONDS = 15

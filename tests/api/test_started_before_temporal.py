@@ -14,7 +14,7 @@ from tests.api.serving import free_port, wait_until_up
 from tests.people import People
 from tests.scenario import MEMBER, Story
 from tests.temporal import dev_server
-from worker import run_worker
+from certflow.processes import run_worker
 
 BOUND_SECONDS = 15
 

@@ -23,7 +23,7 @@ from tests.logs import captured_logs
 from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 from tests.scenario import Story
 from tests.temporal import dev_server
-from worker import run_worker
+from certflow.processes import run_worker
 from workflows.client import CertificationClient
 
 RECOVERY_SECONDS = 15

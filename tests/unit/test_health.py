@@ -3,7 +3,8 @@ the backoff between its attempts to reconnect."""
 
 import asyncio
 
-from certflow.health import Backoff, StateLog
+from health.backoff import Backoff
+from health.state_log import StateLog
 from tests.logs import captured_logs
 
 
