@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)-$(notdir $(PYTHON))
 
-.PHONY: install run test bench clean
+.PHONY: install run test gates bench clean
 
 install: $(STAMP)
 
@@ -23,8 +23,15 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/certflow dev
 
-test: install
+# The gates first (seconds), then every test: a lint, type or architecture failure fails the build.
+test: install gates
 	$(BIN)/pytest
+
+gates: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench.append
