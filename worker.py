@@ -77,7 +77,10 @@ class _CountingAppends(ActivityInboundInterceptor):
 
 
 def build_worker(
-    client: Client, engine: AsyncEngine, task_queue: str, health: AppendHealth | None = None,
+    client: Client,
+    engine: AsyncEngine,
+    task_queue: str,
+    health: AppendHealth | None = None,
     graceful_shutdown: timedelta = GRACEFUL_SHUTDOWN,
 ) -> Worker:
     events = EventActivities(EventStore(engine))

@@ -25,9 +25,7 @@ class EventActivities:
 
     @activity.defn(name="append_events")
     async def append_events(self, request: AppendEventsInput) -> AppendEventsOutput:
-        records = [
-            to_record(request.stream_id, request.command_id, i, e) for i, e in enumerate(request.events)
-        ]
+        records = [to_record(request.stream_id, request.command_id, i, e) for i, e in enumerate(request.events)]
         new_events = [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records]
         try:
             result = await self._store.append(request.stream_id, request.expected_version, new_events)
@@ -35,8 +33,10 @@ class EventActivities:
             # The log is the record: a workflow behind its own stream catches up, never fails.
             ahead = await self._store.read_stream(request.stream_id, after_version=request.expected_version)
             log.warning(
-                "workflow behind its stream", certification_id=request.stream_id,
-                expected_version=request.expected_version, stream_version=error.actual,
+                "workflow behind its stream",
+                certification_id=request.stream_id,
+                expected_version=request.expected_version,
+                stream_version=error.actual,
             )
             return AppendEventsOutput(
                 version=error.actual, positions=[], duplicate=False, ahead=[_stream_event(r) for r in ahead]

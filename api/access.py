@@ -39,7 +39,7 @@ async def authenticated(
     """The caller, by `Authorization: Bearer <token>`, else by the session cookie."""
     header = request.headers.get("Authorization")
     if header is not None:
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Authorization: expected 'Bearer <token>'")
         principal = await get_directory(request).principal_for_token(token.strip())

@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
 from api.deps import Options
-from api.models.operations import Pollers
 from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
-from api.unavailable import install_unavailable_handler
+from api.models.operations import Pollers
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
@@ -29,6 +28,7 @@ from api.routes import (
     review_queue,
 )
 from api.security_headers import SecurityHeaders
+from api.unavailable import install_unavailable_handler
 from documents.pdf import MAX_SIZE_BYTES
 from identity.directory import Directory
 from identity.sessions import Sessions
@@ -86,8 +86,13 @@ def create_app(
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
     app.state.options = Options(
-        public_threshold, temporal_ping, max_projector_lag_events, command_tally, max_document_bytes,
-        worker_pollers, heartbeat_stale_seconds,
+        public_threshold,
+        temporal_ping,
+        max_projector_lag_events,
+        command_tally,
+        max_document_bytes,
+        worker_pollers,
+        heartbeat_stale_seconds,
     )
     for router in (
         commands.router,
@@ -114,7 +119,9 @@ def create_app(
     install_unavailable_handler(app)
     upload_limit = max_document_bytes + MULTIPART_OVERHEAD
     app.add_middleware(
-        BodyLimit, routes=list(iter_route_contexts(app.routes)), larger=dict.fromkeys(UPLOAD_ROUTES, upload_limit),
+        BodyLimit,
+        routes=list(iter_route_contexts(app.routes)),
+        larger=dict.fromkeys(UPLOAD_ROUTES, upload_limit),
         timeout_seconds=body_timeout_seconds,
     )
     app.add_middleware(SecurityHeaders)  # outermost: its headers go on the body limit's refusals too

@@ -90,7 +90,8 @@ class Dispatcher:
     def client(self) -> CertificationClient:
         if self._client is None:
             raise HTTPException(
-                503, "commands are unavailable: this API runs without Temporal",
+                503,
+                "commands are unavailable: this API runs without Temporal",
                 {"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
         return self._client
@@ -129,7 +130,9 @@ class Dispatcher:
         except (RPCError, CommandUndelivered):
             return False  # not found, or no answer: a 404 either way, in the same time
         firm = state.audit_firm.firm_id if state.audit_firm else None
-        return caller.organisation_id == (state.member_id if caller.organisation_kind == OrganisationKind.MEMBER else firm)
+        return caller.organisation_id == (
+            state.member_id if caller.organisation_kind == OrganisationKind.MEMBER else firm
+        )
 
     async def deliver(self, delivery: Delivery) -> Response:
         key, user = delivery.idempotency_key, delivery.caller.user_id
@@ -143,8 +146,8 @@ class Dispatcher:
             case Mismatch():
                 raise HTTPException(422, "Idempotency-Key: already used for a different request")
             case InFlight():
-                if (answer := await self._keys.answer(user, key, delivery.fingerprint)) is not None:
-                    return _response(answer, {REPLAYED_HEADER: "true"})
+                if (recorded := await self._keys.answer(user, key, delivery.fingerprint)) is not None:
+                    return _response(recorded, {REPLAYED_HEADER: "true"})
                 # Its claimer is slow or dead: send the same command id again. The workflow
                 # applies an id once, and a running one is joined, not repeated.
                 answer = await self.run(delivery)
@@ -172,8 +175,12 @@ class Dispatcher:
             recorded = await self._log.read_command(delivery.certification_id, command_id)
             events = [from_record(r.event_type, r.data, r.metadata) for r in recorded]
         result = CommandResult(
-            certification_id=delivery.certification_id, command_id=command_id, version=outcome.version,
-            duplicate=outcome.duplicate, events=events, state=outcome.state,
+            certification_id=delivery.certification_id,
+            command_id=command_id,
+            version=outcome.version,
+            duplicate=outcome.duplicate,
+            events=events,
+            state=outcome.state,
         )
         return Answer(delivery.success_status, _json(result))
 

@@ -100,17 +100,22 @@ class IdempotencyKeys:
         async with self._autocommit.connect() as conn:
             if (await conn.execute(claim)).first() is not None:
                 return Claimed()
-            row = (await conn.execute(
-                select(K.request_hash, K.status_code, K.response, K.completed_at)
-                .where(K.user_id == user_id, K.idempotency_key == key)
-            )).one()
+            row = (
+                await conn.execute(
+                    select(K.request_hash, K.status_code, K.response, K.completed_at).where(
+                        K.user_id == user_id, K.idempotency_key == key
+                    )
+                )
+            ).one()
         if row.request_hash != fingerprint:
             return Mismatch()
         if row.completed_at is None:
             return InFlight()
         return Replay(Answer(row.status_code, row.response))
 
-    async def answer(self, user_id: str, key: str, fingerprint: bytes, wait: timedelta = IN_FLIGHT_WAIT) -> Answer | None:
+    async def answer(
+        self, user_id: str, key: str, fingerprint: bytes, wait: timedelta = IN_FLIGHT_WAIT
+    ) -> Answer | None:
         """The answer of the request running with this key, once it completes within `wait`;
         None if it does not (its process may have died) or its claim was released."""
         query = select(K.request_hash, K.status_code, K.response, K.completed_at).where(
@@ -156,7 +161,5 @@ class IdempotencyKeys:
         """For an answer not worth keeping (the service failed): the repeat runs afresh."""
         async with self._engine.begin() as conn:
             await conn.execute(
-                delete(idempotency_keys).where(
-                    K.user_id == user_id, K.idempotency_key == key, K.completed_at.is_(None)
-                )
+                delete(idempotency_keys).where(K.user_id == user_id, K.idempotency_key == key, K.completed_at.is_(None))
             )

@@ -14,6 +14,4 @@ async def check_lead_auditor(directory: Directory, firm_id: str, plan: cmd.PlanA
         raise HTTPException(422, f"lead_auditor: {plan.lead_auditor} is not a registered auditor of {firm_id}")
     if not lead.trained_through(plan.ends_on):
         until = f"ends on {lead.trained_until}" if lead.trained_until else "is not on record"
-        raise HTTPException(
-            422, f"lead_auditor: {lead.user_id}'s training {until}; the audit ends on {plan.ends_on}"
-        )
+        raise HTTPException(422, f"lead_auditor: {lead.user_id}'s training {until}; the audit ends on {plan.ends_on}")

@@ -80,12 +80,24 @@ def _projector(sources: Sources) -> list[str]:
 
 def _workers(workers: Sequence[Heartbeat]) -> list[str]:
     families = (
-        ("certflow_worker_heartbeat_age_seconds", "gauge", "Seconds since the worker's last heartbeat.",
-         lambda w: round(w.age_seconds, 3)),
-        ("certflow_worker_appends_total", "counter", "Appends the worker made, as of its last heartbeat.",
-         lambda w: w.appends),
-        ("certflow_worker_append_failures_total", "counter",
-         "Appends that failed on the database, as of the worker's last heartbeat.", lambda w: w.append_failures),
+        (
+            "certflow_worker_heartbeat_age_seconds",
+            "gauge",
+            "Seconds since the worker's last heartbeat.",
+            lambda w: round(w.age_seconds, 3),
+        ),
+        (
+            "certflow_worker_appends_total",
+            "counter",
+            "Appends the worker made, as of its last heartbeat.",
+            lambda w: w.appends,
+        ),
+        (
+            "certflow_worker_append_failures_total",
+            "counter",
+            "Appends that failed on the database, as of the worker's last heartbeat.",
+            lambda w: w.append_failures,
+        ),
     )
     lines: list[str] = []
     for name, kind, help_text, value in families:

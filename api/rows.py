@@ -15,8 +15,8 @@ from api.models.certifications import (
     OpenDeadline,
     TimelineEntry,
 )
-from api.models.oversight import DeadlineItem, ReviewItem
 from api.models.documents import PublicSummaryReport
+from api.models.oversight import DeadlineItem, ReviewItem
 from api.models.register import PublicFacility, RegisterEntry
 
 
@@ -69,10 +69,13 @@ def register_entries(
     """The register's rows with their public summary reports; `link(certification_id, sha256)`
     is a report's download address."""
     return [
-        register_entry(row, [
-            PublicSummaryReport.model_validate({**s, "url": link(s["certification_id"], s["sha256"])})
-            for s in summaries.get(row["certification_id"], [])
-        ])
+        register_entry(
+            row,
+            [
+                PublicSummaryReport.model_validate({**s, "url": link(s["certification_id"], s["sha256"])})
+                for s in summaries.get(row["certification_id"], [])
+            ],
+        )
         for row in rows
     ]
 

@@ -22,8 +22,13 @@ _DRIVER_DISCONNECTS = (
     asyncpg.InterfaceError,  # "connection is closed"
 )
 _NETWORK_ERRNOS = {
-    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH, errno.ENETUNREACH,
-    errno.ETIMEDOUT, errno.EPIPE,
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ETIMEDOUT,
+    errno.EPIPE,
     errno.ENOENT,  # a Unix socket with no server behind it: gone while PostgreSQL restarts
 }
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-
 from starlette.datastructures import UploadFile
 
 from api.deps import get_document_store
@@ -79,6 +78,10 @@ async def upload_held(request: Request, stored: StoredDocument) -> AsyncIterator
 def attachment_fields(audit_id: str, kind: str, stored: StoredDocument, filename: str | None) -> dict[str, Any]:
     """The AttachDocument command's fields for a stored upload."""
     return {
-        "audit_id": audit_id, "kind": kind, "sha256": stored.sha256, "filename": filename or "document.pdf",
-        "size_bytes": stored.size_bytes, "media_type": stored.media_type,
+        "audit_id": audit_id,
+        "kind": kind,
+        "sha256": stored.sha256,
+        "filename": filename or "document.pdf",
+        "size_bytes": stored.size_bytes,
+        "media_type": stored.media_type,
     }

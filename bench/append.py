@@ -41,11 +41,38 @@ from eventstore import EventStore, NewEvent
 from eventstore.database import create_engine, dumps
 from tests.scenario import AUDITOR, MEMBER
 
-WORDS = (
-    "aluminium smelter rolling mill facility criterion evidence interview sampled records "
-    "emissions scope energy water waste biodiversity supplier traceability remediation plan "
-    "verified corrective action due diligence human rights grievance mechanism assessed"
-).split()
+WORDS = [
+    "aluminium",
+    "smelter",
+    "rolling",
+    "mill",
+    "facility",
+    "criterion",
+    "evidence",
+    "interview",
+    "sampled",
+    "records",
+    "emissions",
+    "scope",
+    "energy",
+    "water",
+    "waste",
+    "biodiversity",
+    "supplier",
+    "traceability",
+    "remediation",
+    "plan",
+    "verified",
+    "corrective",
+    "action",
+    "due",
+    "diligence",
+    "human",
+    "rights",
+    "grievance",
+    "mechanism",
+    "assessed",
+]
 
 CREATE_RAW_TABLE = "CREATE TABLE events_raw (LIKE events INCLUDING ALL)"
 INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
@@ -78,24 +105,33 @@ def _domain_events(rng: Random, count: int, occurred_at: datetime) -> list[ev.Ev
             case 0:
                 found = tuple(
                     Finding(
-                        criterion=f"{rng.randint(1, 12)}.{rng.randint(1, 9)}", facility_id="mill",
-                        kind=rng.choice(list(FindingKind)), note=_text(rng, rng.randint(30, 70)),
+                        criterion=f"{rng.randint(1, 12)}.{rng.randint(1, 9)}",
+                        facility_id="mill",
+                        kind=rng.choice(list(FindingKind)),
+                        note=_text(rng, rng.randint(30, 70)),
                     )
                     for _ in range(3)
                 )
-                made.append(
-                    ev.FindingsRecorded(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", findings=found)
-                )
+                made.append(ev.FindingsRecorded(actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", findings=found))
             case 1:
-                made.append(ev.ReportSubmitted(
-                    actor=AUDITOR, occurred_at=occurred_at, audit_id="A1", on_site_ended_on=date(2026, 11, 20),
-                    summary=_text(rng, rng.randint(180, 380)),
-                ))
+                made.append(
+                    ev.ReportSubmitted(
+                        actor=AUDITOR,
+                        occurred_at=occurred_at,
+                        audit_id="A1",
+                        on_site_ended_on=date(2026, 11, 20),
+                        summary=_text(rng, rng.randint(180, 380)),
+                    )
+                )
             case _:
-                made.append(ev.CorrectiveActionPlanSubmitted(
-                    actor=MEMBER, occurred_at=occurred_at, nc_id=f"NC-{i}",
-                    plan=_text(rng, rng.randint(200, 400)),
-                ))
+                made.append(
+                    ev.CorrectiveActionPlanSubmitted(
+                        actor=MEMBER,
+                        occurred_at=occurred_at,
+                        nc_id=f"NC-{i}",
+                        plan=_text(rng, rng.randint(200, 400)),
+                    )
+                )
     return made
 
 
@@ -107,9 +143,7 @@ def _command(rng: Random, stream_id: str, expected_version: int, events: int, at
     return Command(stream_id, expected_version, new_events)
 
 
-def writer_workload(
-    writer: int, commands: int, events_per_command: int, per_stream: int, seed: int
-) -> list[Command]:
+def writer_workload(writer: int, commands: int, events_per_command: int, per_stream: int, seed: int) -> list[Command]:
     """One writer's commands, in order, over streams of its own."""
     rng = Random(seed * 1000 + writer)
     at = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -125,9 +159,7 @@ def writer_workload(
     return made
 
 
-def workload(
-    writers: int, commands: int, events_per_command: int, per_stream: int, seed: int
-) -> list[list[Command]]:
+def workload(writers: int, commands: int, events_per_command: int, per_stream: int, seed: int) -> list[list[Command]]:
     shares = [commands // writers + (1 if w < commands % writers else 0) for w in range(writers)]
     return [writer_workload(w, n, events_per_command, per_stream, seed) for w, n in enumerate(shares)]
 
@@ -162,9 +194,7 @@ def raw_writer(pool: asyncpg.Pool, events_per_command: int) -> Writer:
         for c in commands:
             arguments: list[object] = []
             for version, e in enumerate(c.events, start=c.expected_version + 1):
-                arguments += (
-                    c.stream_id, version, e.event_id, e.event_type, dumps(e.data), dumps(e.metadata)
-                )
+                arguments += (c.stream_id, version, e.event_id, e.event_type, dumps(e.data), dumps(e.metadata))
             async with pool.acquire() as connection, connection.transaction():
                 positions = await connection.fetch(statement, *arguments)
             assert len(positions) == len(c.events)
@@ -208,9 +238,7 @@ class Summary:
     @classmethod
     def of(cls, target: str, runs: Sequence[RunResult]) -> "Summary":
         mine = [r for r in runs if r.target == target]
-        return cls(
-            target, sum(r.commands for r in mine), sum(r.events for r in mine), sum(r.seconds for r in mine)
-        )
+        return cls(target, sum(r.commands for r in mine), sum(r.events for r in mine), sum(r.seconds for r in mine))
 
     @property
     def commands_per_second(self) -> float:
@@ -350,9 +378,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--commands", type=int, default=20_000, help="commands per run (default 20000)")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers and pool size (default 8)")
     parser.add_argument("--events-per-command", type=int, default=3, help="events per command (default 3)")
-    parser.add_argument(
-        "--commands-per-stream", type=int, default=10, help="mean commands per stream (default 10)"
-    )
+    parser.add_argument("--commands-per-stream", type=int, default=10, help="mean commands per stream (default 10)")
     parser.add_argument("--rounds", type=int, default=2, help="timed runs of each, alternating (default 2)")
     parser.add_argument("--warmup", type=int, default=400, help="untimed commands of each first (default 400)")
     parser.add_argument("--seed", type=int, default=1)

@@ -40,8 +40,9 @@ def http_probe(http: httpx.AsyncClient, certification_ids: Sequence[str], with_k
 
     async def probe() -> object:
         headers = {"Idempotency-Key": f"bench-{next(keys)}"} if with_key else {}
-        response = await http.post(f"/api/v1/certifications/{next(ids)}/submit-self-assessment", json=body,
-                                   headers=headers)
+        response = await http.post(
+            f"/api/v1/certifications/{next(ids)}/submit-self-assessment", json=body, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response
 
@@ -83,8 +84,10 @@ def report(results: Sequence[Latencies]) -> None:
     print()
     print(f"{'':12} {'median ms':>10} {'p99 ms':>8} {'median/direct':>14} {'p99/direct':>11} {'CPU ms/call':>12}")
     for r in results:
-        print(f"{r.name:12} {r.median_ms:10.2f} {r.p99_ms:8.2f} {r.median_ms / direct.median_ms:14.2f}"
-              f" {r.p99_ms / direct.p99_ms:11.2f} {r.cpu_ms_per_call:12.2f}")
+        print(
+            f"{r.name:12} {r.median_ms:10.2f} {r.p99_ms:8.2f} {r.median_ms / direct.median_ms:14.2f}"
+            f" {r.p99_ms / direct.p99_ms:11.2f} {r.cpu_ms_per_call:12.2f}"
+        )
     keyed = next(r for r in results if r.name == "http + key")
     floor = next(r for r in results if r.name == "http floor")
     added = keyed.median_ms - direct.median_ms - floor.median_ms
@@ -109,8 +112,10 @@ async def main() -> None:
     async with fresh_database(server_url(args.database_url), "certflow_bench_http") as database:
         env = await dev_server()
         try:
-            print(f"PostgreSQL {database.server_version}; Temporal dev server; {args.commands} timed calls of each"
-                  f" kind after {args.warmup} untimed, sequential")
+            print(
+                f"PostgreSQL {database.server_version}; Temporal dev server; {args.commands} timed calls of each"
+                f" kind after {args.warmup} untimed, sequential"
+            )
             results = await run(args, env, database.url)
         finally:
             await env.shutdown()

@@ -40,8 +40,10 @@ class Distribution:
         return percentile_ms(self.samples, q)
 
     def line(self, label: str) -> str:
-        return (f"{label:<26} median {statistics.median(self.samples) * 1000:7.1f} ms   "
-                f"p95 {self.quantile(0.95):7.1f} ms   p99 {self.quantile(0.99):7.1f} ms   (n={len(self.samples)})")
+        return (
+            f"{label:<26} median {statistics.median(self.samples) * 1000:7.1f} ms   "
+            f"p95 {self.quantile(0.95):7.1f} ms   p99 {self.quantile(0.99):7.1f} ms   (n={len(self.samples)})"
+        )
 
 
 class Visibility:
@@ -61,9 +63,15 @@ class Visibility:
             if self._waiting:
                 ids = sorted({c for c, _ in self._waiting})
                 async with self._engine.connect() as conn:
-                    shown = dict((await conn.execute(
-                        select(certifications.c.certification_id, certifications.c.version)
-                        .where(certifications.c.certification_id.in_(ids)))).all())
+                    shown = dict(
+                        (
+                            await conn.execute(
+                                select(certifications.c.certification_id, certifications.c.version).where(
+                                    certifications.c.certification_id.in_(ids)
+                                )
+                            )
+                        ).all()
+                    )
                 seen = time.perf_counter()
                 for key in [k for k in self._waiting if shown.get(k[0], 0) >= k[1]]:
                     self._waiting.pop(key).set_result(seen)
@@ -77,8 +85,9 @@ async def one_command(client: CertificationClient, ids: list[str], visibility: V
     return await visibility.wait_for(certification_id, outcome.version) - accepted
 
 
-async def sustained_load(client: CertificationClient, ids: list[str], visibility: Visibility,
-                         rate: float, seconds: float) -> tuple[list[float], float]:
+async def sustained_load(
+    client: CertificationClient, ids: list[str], visibility: Visibility, rate: float, seconds: float
+) -> tuple[list[float], float]:
     """Starts a command every 1/rate s for `seconds`; returns lags and the rate achieved."""
     tasks, started = [], time.perf_counter()
     while (elapsed := time.perf_counter() - started) < seconds:
@@ -129,8 +138,10 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             await env.shutdown()
             await engine.dispose()
-    print(f"load: {achieved:.1f} commands/s for {args.seconds:.0f} s over {args.certifications} certifications"
-          f" (each a SubmitSelfAssessment Update appending one event), PostgreSQL {db.server_version}")
+    print(
+        f"load: {achieved:.1f} commands/s for {args.seconds:.0f} s over {args.certifications} certifications"
+        f" (each a SubmitSelfAssessment Update appending one event), PostgreSQL {db.server_version}"
+    )
     print(Distribution(lags).line("accepted -> read model"))
     print(Distribution(floor).line("append -> NOTIFY (floor)"))
     p99 = Distribution(lags).quantile(0.99)

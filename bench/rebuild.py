@@ -22,7 +22,7 @@ from domain.audits import AuditType
 from domain.records import to_record
 from eventstore.database import create_engine
 from projections.rebuild import rebuild
-from tests.scenario import SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings
+from tests.scenario import ROLLING_MILL, SECRETARIAT, SMELTER, Story, findings
 
 COLUMNS = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
 
@@ -30,7 +30,13 @@ COLUMNS = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
 async def lifecycles() -> list[list[tuple[str, dict, dict]]]:
     """A few different lives, as (type, data, metadata) per event."""
     lives = []
-    for majors, suspend, renew in [(0, False, True), (1, False, True), (2, True, False), (0, True, False), (4, False, False)]:
+    for majors, suspend, renew in [
+        (0, False, True),
+        (1, False, True),
+        (2, True, False),
+        (0, True, False),
+        (4, False, False),
+    ]:
         story = Story()
         await story.admit(facilities=(ROLLING_MILL, SMELTER.model_copy(update={"facility_id": "s"})))
         await story.audit(AuditType.CERTIFICATION, date(2040, 2, 13), findings(majors=majors, minors=2))
@@ -64,7 +70,7 @@ async def write_log(db: BenchDatabase, events: int) -> int:
     connection = await asyncpg.connect(**db.asyncpg_arguments)
     try:
         for start in range(0, len(rows), 50_000):
-            await connection.copy_records_to_table("events", records=rows[start:start + 50_000], columns=COLUMNS)
+            await connection.copy_records_to_table("events", records=rows[start : start + 50_000], columns=COLUMNS)
         await connection.execute("ANALYZE events")
     finally:
         await connection.close()
@@ -81,7 +87,11 @@ async def raw_read(db: BenchDatabase, page: int) -> int:
             batch = await connection.fetch(
                 "SELECT global_position, transaction_id::text::bigint AS tx, stream_id, version, event_type,"
                 " data::text, metadata::text FROM events WHERE (transaction_id, global_position) > ($1::text::xid8, $2)"
-                " ORDER BY transaction_id, global_position LIMIT $3", str(after[0]), after[1], page)
+                " ORDER BY transaction_id, global_position LIMIT $3",
+                str(after[0]),
+                after[1],
+                page,
+            )
             if not batch:
                 return read
             for row in batch:

@@ -23,8 +23,8 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from itertools import cycle
 from datetime import timedelta
+from itertools import cycle
 from uuid import uuid4
 
 from temporalio import activity, workflow
@@ -136,7 +136,7 @@ async def measure(probes: dict[str, Probe], samples: int) -> list[Latencies]:
     cpu = dict.fromkeys(probes, 0.0)
     names = list(probes)
     for turn in range(samples):
-        for name in names[turn % len(names):] + names[: turn % len(names)]:
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
             started, cpu_started = time.perf_counter(), time.process_time()
             await probes[name]()
             timed[name].append(time.perf_counter() - started)
@@ -164,7 +164,10 @@ async def noop_workflows(client: Client, count: int) -> list[str]:
 
 async def run(args: argparse.Namespace, client: Client, engine: AsyncEngine) -> list[Latencies]:
     noop_worker = Worker(
-        client, task_queue=NOOP_TASK_QUEUE, workflows=[NoopWorkflow], activities=[echo],
+        client,
+        task_queue=NOOP_TASK_QUEUE,
+        workflows=[NoopWorkflow],
+        activities=[echo],
         workflow_runner=WORKFLOW_RUNNER,
     )
     async with build_worker(client, engine, TASK_QUEUE), noop_worker:
@@ -211,7 +214,8 @@ def parse_args() -> argparse.Namespace:
         "--certifications", type=int, default=5, help="workflows of each kind the calls go round (default 5)"
     )
     parser.add_argument(
-        "--log-level", default="WARNING",
+        "--log-level",
+        default="WARNING",
         help="certflow's log level (default WARNING: its 2 INFO lines per command are off)",
     )
     add_database_option(parser)

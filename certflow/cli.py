@@ -9,8 +9,11 @@ import typer
 from certflow.logs import configure_logging
 from certflow.settings import Settings
 
-app = typer.Typer(help="certflow: certification lifecycles as durable workflows over an event log.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="certflow: certification lifecycles as durable workflows over an event log.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _settings() -> Settings:
@@ -108,10 +111,23 @@ def create_user(
 
     # Asked for, never an option: a password on the command line is visible to every process.
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True) if with_password else None
-    raise typer.Exit(asyncio.run(create(_settings(), {
-        "user_id": user_id, "name": name, "organisation_id": organisation, "organisation_name": organisation_name,
-        "organisation_kind": kind, "role": role, "trained_until": trained_until, "password": password,
-    })))
+    raise typer.Exit(
+        asyncio.run(
+            create(
+                _settings(),
+                {
+                    "user_id": user_id,
+                    "name": name,
+                    "organisation_id": organisation,
+                    "organisation_name": organisation_name,
+                    "organisation_kind": kind,
+                    "role": role,
+                    "trained_until": trained_until,
+                    "password": password,
+                },
+            )
+        )
+    )
 
 
 @firms_app.command("accredit")
@@ -124,9 +140,19 @@ def accredit(
     """Record an audit firm's accreditation for a standard; engaging the firm checks it."""
     from certflow.directory import accredit as record
 
-    raise typer.Exit(asyncio.run(record(_settings(), firm, {
-        "standard_code": standard, "valid_from": valid_from, "valid_until": valid_until,
-    })))
+    raise typer.Exit(
+        asyncio.run(
+            record(
+                _settings(),
+                firm,
+                {
+                    "standard_code": standard,
+                    "valid_from": valid_from,
+                    "valid_until": valid_until,
+                },
+            )
+        )
+    )
 
 
 @tokens_app.command("issue")

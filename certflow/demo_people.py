@@ -2,9 +2,11 @@
 and a fresh API token for curl, registered in the directory with the demo's organisations
 (the members and the audit firm the demo certifications name)."""
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from certflow.demo import AUDITOR, FIRM, MEMBERS, SECRETARIAT, member_actor
@@ -14,8 +16,12 @@ from identity.principal import OrganisationKind
 
 SECRETARIAT_VIEWER = Actor(user_id="vic.viewer", organisation_id=SECRETARIAT.organisation_id, role=Role.VIEWER)
 AUDITOR_TRAINED_UNTIL = date(2035, 12, 31)
-_PASSWORDS = {Role.SECRETARIAT: "demo-secretariat", Role.AUDITOR: "demo-auditor", Role.MEMBER: "demo-member",
-              Role.VIEWER: "demo-viewer"}
+_PASSWORDS = {
+    Role.SECRETARIAT: "demo-secretariat",
+    Role.AUDITOR: "demo-auditor",
+    Role.MEMBER: "demo-member",
+    Role.VIEWER: "demo-viewer",
+}
 
 
 @dataclass(frozen=True)
@@ -40,15 +46,19 @@ async def seed_people(engine: AsyncEngine) -> list[DemoLogin]:
     directory, logins = Directory(engine), []
     for actor, organisation_name, kind in _users():
         password = _PASSWORDS[actor.role]
-        try:
-            await directory.create_user(NewUser(
-                user_id=actor.user_id, name=actor.user_id, organisation_id=actor.organisation_id,
-                organisation_name=organisation_name, organisation_kind=kind, role=actor.role,
-                password=password,  # type: ignore[arg-type]
-                trained_until=AUDITOR_TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
-            ))
-        except DirectoryError:
-            pass  # registered by an earlier run
+        with contextlib.suppress(DirectoryError):  # registered by an earlier run
+            await directory.create_user(
+                NewUser(
+                    user_id=actor.user_id,
+                    name=actor.user_id,
+                    organisation_id=actor.organisation_id,
+                    organisation_name=organisation_name,
+                    organisation_kind=kind,
+                    role=actor.role,
+                    password=SecretStr(password),
+                    trained_until=AUDITOR_TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
+                )
+            )
         logins.append(DemoLogin(actor, password, (await directory.issue_token(actor.user_id, "demo")).token))
     for accreditation in FIRM.accreditations:
         await directory.accredit(FIRM.firm_id, accreditation)

@@ -6,20 +6,21 @@ import asyncio
 import subprocess
 
 import structlog
+from temporalio.client import Client
 
-from certflow import demo
-from certflow.demo_people import DemoLogin, seed_people
-from domain.actors import Role
-from certflow.binaries import installed
 from api.server import serve
+from certflow import demo
+from certflow.binaries import installed
+from certflow.demo_people import DemoLogin, seed_people
 from certflow.processes import TemporalLink, api_app, heartbeat, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
+from domain.actors import Role
 from eventstore.database import create_engine
 from migrations import upgrade
-from workflows.tally import CommandTally
 from projections.projector import Projector
 from worker import AppendHealth, build_worker
+from workflows.tally import CommandTally
 
 log = structlog.get_logger("certflow.dev")
 
@@ -28,15 +29,25 @@ def start_temporal(settings: Settings) -> subprocess.Popen[bytes]:
     host, _, port = settings.temporal_address.rpartition(":")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        installed("temporal"), "server", "start-dev",
-        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(int(port) + 1000),
-        "--db-filename", str(settings.data_dir / "temporal.db"), "--log-level", "error",
+        installed("temporal"),
+        "server",
+        "start-dev",
+        "--ip",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--ui-port",
+        str(int(port) + 1000),
+        "--db-filename",
+        str(settings.data_dir / "temporal.db"),
+        "--log-level",
+        "error",
     ]
     log_file = (settings.data_dir / "temporal.log").open("ab")
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-async def _connect_when_up(settings: Settings, server: subprocess.Popen[bytes]):  # type: ignore[no-untyped-def]
+async def _connect_when_up(settings: Settings, server: subprocess.Popen[bytes]) -> Client:
     for _ in range(120):
         if server.poll() is not None:
             raise SystemExit(f"the Temporal dev server exited; see {settings.data_dir / 'temporal.log'}")
@@ -53,8 +64,7 @@ def _logins(logins: list[DemoLogin]) -> list[str]:
     shown += [login for login in logins if login.actor.role == Role.MEMBER][:2]
     lines = ["  Sign in (pages: user and password; API: Authorization: Bearer <token>):"]
     lines += [
-        f"    {str(login.actor.role):<12} {login.actor.user_id:<22} {login.password:<17} {login.token}"
-        for login in shown
+        f"    {login.actor.role!s:<12} {login.actor.user_id:<22} {login.password:<17} {login.token}" for login in shown
     ]
     others = len(logins) - len(shown)
     if others:

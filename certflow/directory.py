@@ -1,5 +1,6 @@
 """The directory commands of the CLI: input checked, errors named, exit codes returned."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -7,8 +8,8 @@ import typer
 from pydantic import ValidationError
 
 from certflow.settings import Settings
-from eventstore.database import create_engine
 from domain.firms import Accreditation
+from eventstore.database import create_engine
 from identity.directory import Directory, DirectoryError, NewUser
 
 INVALID = 2
@@ -19,7 +20,7 @@ def _invalid(message: str) -> int:
     return INVALID
 
 
-async def _with_directory(settings: Settings, action) -> int:  # type: ignore[no-untyped-def]
+async def _with_directory(settings: Settings, action: Callable[[Directory], Awaitable[int]]) -> int:
     engine = create_engine(settings.resolved_database_url, pool_size=1)
     try:
         return await action(Directory(engine))
@@ -81,8 +82,10 @@ async def accredit(settings: Settings, firm_id: str, fields: dict[str, Any]) -> 
 
     async def record(directory: Directory) -> int:
         await directory.accredit(firm_id, accreditation)
-        typer.echo(f"{firm_id} accredited for {accreditation.standard_code} "
-                   f"from {accreditation.valid_from} until {accreditation.valid_until}")
+        typer.echo(
+            f"{firm_id} accredited for {accreditation.standard_code} "
+            f"from {accreditation.valid_from} until {accreditation.valid_until}"
+        )
         return 0
 
     return await _with_directory(settings, record)

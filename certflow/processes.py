@@ -11,9 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from fastapi import FastAPI
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
@@ -22,15 +21,15 @@ from temporalio.worker import Worker
 from api.app import create_app, use_commands_client
 from api.models.operations import Pollers
 from api.server import serve
-from health.state_log import StateLog
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect_when_up, ping, pollers
-from workflows.tally import CommandTally
 from eventstore.database import create_engine
+from health.state_log import StateLog
 from projections.heartbeats import ProcessKind, beat, forget_older_than
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from worker import DATABASE_ERRORS, AppendHealth, build_worker
+from workflows.tally import CommandTally
 
 log = structlog.get_logger("certflow.processes")
 PROJECTOR_GRACE_SECONDS = 10.0
@@ -167,6 +166,8 @@ ABANDON_AFTER_GRACE_SECONDS = 3.0
 shutdown was asked for (sdk-rust #709), so a worker whose appends fail (the database is down)
 would never stop. The workflow task it abandons times out and runs again elsewhere; the
 append's deterministic event ids make that retry harmless."""
+
+
 @asynccontextmanager
 async def heartbeat(engine: AsyncEngine, health: AppendHealth, every_seconds: float) -> AsyncIterator[None]:
     """Beats (projections/heartbeats.py) with the append counts while the block runs; a beat
@@ -231,4 +232,3 @@ async def _shut_down(worker: Worker, running: "asyncio.Task[None]", bound_second
     except TimeoutError:
         log.warning("worker shutdown took too long: stopping anyway", seconds=bound_seconds)
         running.cancel()
-

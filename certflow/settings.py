@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     append_as_local_activity: bool = True
     """Local: a command's median round trip 1.56x a no-op Update's, regular 4.06x (bench/README.md)."""
     max_history_length: int = Field(default=10_000, ge=100)
-    command_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="longest wait for Temporal per command; then 503")
+    command_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="longest wait for Temporal per command; then 503"
+    )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=0, le=65535)
     public_threshold: int = Field(default=3, ge=1, description="fewest members a public country figure describes")

@@ -12,9 +12,9 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from api.models.operations import Pollers
+from certflow.settings import Settings
 from health.backoff import Backoff
 from health.state_log import StateLog
-from certflow.settings import Settings
 from workflows.client import CertificationClient
 from workflows.tally import CommandTally
 

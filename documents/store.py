@@ -35,8 +35,9 @@ class DocumentStore:
         digest = hashlib.sha256(content).hexdigest()
         statement = (
             insert(documents)
-            .values(sha256=digest, media_type=media_type, size_bytes=len(content), content=content,
-                    holds=1, attached=False)
+            .values(
+                sha256=digest, media_type=media_type, size_bytes=len(content), content=content, holds=1, attached=False
+            )
             # Stored before under another media type, the first one stays: same bytes, same document.
             .on_conflict_do_update(index_elements=[documents.c.sha256], set_={"holds": documents.c.holds + 1})
             .returning(documents.c.media_type)
@@ -53,12 +54,11 @@ class DocumentStore:
         row = documents.c
         async with self._engine.begin() as conn:
             await conn.execute(
-                update(documents).where(row.sha256 == sha256)
+                update(documents)
+                .where(row.sha256 == sha256)
                 .values(holds=func.greatest(row.holds - 1, 0), attached=row.attached | attached)
             )
-            await conn.execute(
-                delete(documents).where(row.sha256 == sha256, row.holds == 0, row.attached.is_(False))
-            )
+            await conn.execute(delete(documents).where(row.sha256 == sha256, row.holds == 0, row.attached.is_(False)))
 
     async def get(self, sha256: str) -> tuple[StoredDocument, bytes] | None:
         query = select(documents.c.media_type, documents.c.size_bytes, documents.c.content).where(

@@ -12,8 +12,15 @@ from domain.actors import Actor
 from domain.audits import AuditType, Finding
 from domain.documents import DocumentKind, Filename, Sha256
 from domain.firms import AuditFirm
-from domain.limits import COMMAND_BYTES, EXTERNAL_CERTIFICATIONS, FACILITIES, FINDINGS_PER_COMMAND
-from domain.limits import CalendarDate, Identifier, Text
+from domain.limits import (
+    COMMAND_BYTES,
+    EXTERNAL_CERTIFICATIONS,
+    FACILITIES,
+    FINDINGS_PER_COMMAND,
+    CalendarDate,
+    Identifier,
+    Text,
+)
 from domain.materials import MaterialCategory, MaterialFlow
 from domain.scope import ExternalCertification, Facility, StandardRef
 from domain.text import check_storable

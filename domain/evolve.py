@@ -40,7 +40,7 @@ def _nc(state: CertificationState, nc_id: str, **changes: Any) -> dict[str, NonC
     return {**state.nonconformities, nc_id: updated}
 
 
-def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa: C901 - one case per event
+def _changes(state: CertificationState, event: Event) -> dict[str, Any]:
     day = event.occurred_at.date()
     match event:
         case ev.ApplicationSubmitted():
@@ -80,9 +80,7 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:  # noqa
             findings = _merge_findings(state, event)
             return {"audit": _audit(state, status=AuditStatus.FINDINGS_RECORDED, findings=findings)}
         case ev.ReportSubmitted():
-            audit = _audit(
-                state, status=AuditStatus.REPORT_SUBMITTED, on_site_ended_on=event.on_site_ended_on
-            )
+            audit = _audit(state, status=AuditStatus.REPORT_SUBMITTED, on_site_ended_on=event.on_site_ended_on)
             return {"audit": audit}
         case ev.ReportReturned():
             return {"audit": _audit(state, status=AuditStatus.RETURNED, return_reason=event.reason)}

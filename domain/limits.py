@@ -40,6 +40,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 """Free text a person writes: a reason, a summary, a plan."""
 Note = Annotated[str, StringConstraints(max_length=NOTE_LENGTH)]
 CalendarDate = Annotated[
-    date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, json_schema_extra={"formatMinimum": "1970-01-01", "formatMaximum": "2199-12-31"})
+    date,
+    Field(
+        ge=EARLIEST_DATE,
+        le=LATEST_DATE,
+        json_schema_extra={"formatMinimum": "1970-01-01", "formatMaximum": "2199-12-31"},
+    ),
 ]
 """A date a command names: an audit's days, a new due date, an accreditation's validity."""

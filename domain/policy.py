@@ -85,9 +85,7 @@ ASI = Policy(
     major_closure_within=Period(months=12),
     report_due_after_audit=Period(days=60),
     plan_lead_time_high_risk=Period.of_weeks(6),
-    high_risk_activities=frozenset(
-        {Activity.BAUXITE_MINING, Activity.ALUMINA_REFINING, Activity.SMELTING}
-    ),
+    high_risk_activities=frozenset({Activity.BAUXITE_MINING, Activity.ALUMINA_REFINING, Activity.SMELTING}),
     surveillance=(SurveillanceSlot(opens_after=Period(months=15), due_after=Period(months=21)),),
     recertification_due_before_expiry=Period(months=3),
     max_suspension=Period(months=6),
@@ -131,7 +129,9 @@ def policy_by_id(policy_id: str | None) -> Policy:
     pinned to a policy this release no longer has) is refused naming `policy.known`."""
     policy = POLICIES.get(policy_id) if policy_id else None
     if policy is None:
-        raise RuleViolation("policy.known", f"no policy {policy_id!r}: the certification has not applied under a known one")
+        raise RuleViolation(
+            "policy.known", f"no policy {policy_id!r}: the certification has not applied under a known one"
+        )
     return policy
 
 

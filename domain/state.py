@@ -78,9 +78,7 @@ class CertificationState(BaseModel):
         return [
             nc
             for nc in self.nonconformities.values()
-            if nc.is_open
-            and nc.severity == Severity.MAJOR
-            and (audit_id is None or nc.audit_id == audit_id)
+            if nc.is_open and nc.severity == Severity.MAJOR and (audit_id is None or nc.audit_id == audit_id)
         ]
 
     def certificate_in(self, *statuses: CertificateStatus) -> bool:

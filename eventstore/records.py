@@ -53,9 +53,7 @@ class ConcurrencyError(Exception):
     """The stream moved on since the writer read it."""
 
     def __init__(self, stream_id: str, expected: int, actual: int) -> None:
-        super().__init__(
-            f"stream {stream_id}: expected version {expected}, but the stream is at version {actual}"
-        )
+        super().__init__(f"stream {stream_id}: expected version {expected}, but the stream is at version {actual}")
         self.stream_id = stream_id
         self.expected = expected
         self.actual = actual

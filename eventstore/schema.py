@@ -26,6 +26,7 @@ class Xid8(UserDefinedType):
     def get_col_spec(self, **kw: object) -> str:
         return "xid8"
 
+
 events = Table(
     "events",
     metadata,

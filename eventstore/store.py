@@ -25,8 +25,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from eventstore.records import AppendResult, ConcurrencyError, LogPosition, NewEvent, RecordedEvent
 from eventstore.database import driver_connection, dumps
+from eventstore.records import AppendResult, ConcurrencyError, LogPosition, NewEvent, RecordedEvent
 from eventstore.schema import Xid8, events
 
 _INSERTED = ("stream_id", "version", "event_id", "event_type", "data", "metadata")
@@ -43,9 +43,7 @@ class EventStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def append(
-        self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
-    ) -> AppendResult:
+    async def append(self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]) -> AppendResult:
         """Append in one transaction, if the stream is at `expected_version`.
 
         A retry of an append that already committed (same event ids) stores nothing and
@@ -70,9 +68,7 @@ class EventStore:
             return AppendResult(stream_id, expected_version + len(new_events), positions)
         return await self._refused(stream_id, expected_version, new_events)
 
-    async def _refused(
-        self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]
-    ) -> AppendResult:
+    async def _refused(self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]) -> AppendResult:
         ids = [e.event_id for e in new_events]
         async with self._engine.connect() as conn:
             stored = (
@@ -82,12 +78,10 @@ class EventStore:
                     .order_by(events.c.version)
                 )
             ).all()
-            actual = await conn.scalar(_current_version(stream_id))
+            actual: int | None = await conn.scalar(_current_version(stream_id))
         same_place = [(stream_id, expected_version + i) for i in range(1, len(ids) + 1)]
         if [(r.stream_id, r.version) for r in stored] == same_place:
-            return AppendResult(
-                stream_id, stored[-1].version, tuple(r.global_position for r in stored), duplicate=True
-            )
+            return AppendResult(stream_id, stored[-1].version, tuple(r.global_position for r in stored), duplicate=True)
         if stored:
             raise DuplicateEventError(
                 f"{len(stored)} of {len(ids)} event ids are already stored, not as this append's"
@@ -179,19 +173,21 @@ def _append_statement() -> _Compiled:
     statement carrying multi-row VALUES is never cached by SQLAlchemy, and compiling it on
     every append cost several times the insert itself (bench/append.py)."""
     stream, expected = bindparam("stream_id", type_=Text), bindparam("expected_version", type_=Integer)
-    new = func.unnest(
-        bindparam("event_ids", type_=ARRAY(Uuid)),
-        bindparam("event_types", type_=ARRAY(Text)),
-        bindparam("data", type_=ARRAY(JSONB)),
-        bindparam("metadata", type_=ARRAY(JSONB)),
-    ).table_valued("event_id", "event_type", "data", "metadata", with_ordinality="n").render_derived("new_events")
+    new = (
+        func.unnest(
+            bindparam("event_ids", type_=ARRAY(Uuid)),
+            bindparam("event_types", type_=ARRAY(Text)),
+            bindparam("data", type_=ARRAY(JSONB)),
+            bindparam("metadata", type_=ARRAY(JSONB)),
+        )
+        .table_valued("event_id", "event_type", "data", "metadata", with_ordinality="n")
+        .render_derived("new_events")
+    )
     source = select(stream, expected + new.c.n, new.c.event_id, new.c.event_type, new.c.data, new.c.metadata).where(
         _current_version(stream).scalar_subquery() == expected
     )
     statement = (
-        insert(events)
-        .from_select(list(_INSERTED), source)
-        .returning(events.c.global_position, events.c.version)
+        insert(events).from_select(list(_INSERTED), source).returning(events.c.global_position, events.c.version)
     )
     compiled = statement.compile(dialect=asyncpg_dialect())
     return _Compiled(str(compiled), tuple(compiled.positiontup or ()))
@@ -200,7 +196,7 @@ def _append_statement() -> _Compiled:
 _APPEND = _append_statement()
 
 
-def _recorded(row: Mapping[str, Any]) -> RecordedEvent:
+def _recorded(row: Mapping[Any, Any]) -> RecordedEvent:
     return RecordedEvent(
         global_position=row["global_position"],
         stream_id=row["stream_id"],

@@ -96,8 +96,7 @@ class Directory:
         async with self._engine.begin() as conn:
             await conn.execute(
                 insert(organisations)
-                .values(organisation_id=user.organisation_id, name=user.organisation_name,
-                        kind=user.organisation_kind)
+                .values(organisation_id=user.organisation_id, name=user.organisation_name, kind=user.organisation_kind)
                 .on_conflict_do_nothing()
             )
             kind = await conn.scalar(
@@ -107,9 +106,14 @@ class Directory:
                 raise DirectoryError(f"organisation_kind: {user.organisation_id} is a {kind} organisation")
             try:
                 await conn.execute(
-                    users.insert().values(user_id=user.user_id, organisation_id=user.organisation_id,
-                                          role=user.role, name=user.name, trained_until=user.trained_until,
-                                          password_hash=_password_hash(user.password))
+                    users.insert().values(
+                        user_id=user.user_id,
+                        organisation_id=user.organisation_id,
+                        role=user.role,
+                        name=user.name,
+                        trained_until=user.trained_until,
+                        password_hash=_password_hash(user.password),
+                    )
                 )
             except IntegrityError:
                 raise DirectoryError(f"user_id: {user.user_id} already exists") from None
@@ -121,8 +125,9 @@ class Directory:
             if await conn.scalar(select(users.c.user_id).where(users.c.user_id == user_id)) is None:
                 raise DirectoryError(f"user_id: no user {user_id}")
             await conn.execute(
-                api_tokens.insert().values(token_id=token_id, user_id=user_id, token_hash=token_hash(token),
-                                           label=label)
+                api_tokens.insert().values(
+                    token_id=token_id, user_id=user_id, token_hash=token_hash(token), label=label
+                )
             )
         return IssuedToken(token_id, token)
 
@@ -138,8 +143,10 @@ class Directory:
 
     async def principal_for_token(self, token: str) -> Principal | None:
         """The user a live token stands for."""
-        query = select_principals().join(api_tokens, api_tokens.c.user_id == users.c.user_id).where(
-            api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None)
+        query = (
+            select_principals()
+            .join(api_tokens, api_tokens.c.user_id == users.c.user_id)
+            .where(api_tokens.c.token_hash == token_hash(token), api_tokens.c.revoked_at.is_(None))
         )
         # On every API call: one statement, so no BEGIN and ROLLBACK around it.
         async with self._engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
@@ -172,12 +179,16 @@ class Directory:
             await conn.execute(select(func.pg_advisory_xact_lock(_SIGN_IN_LOCKS, func.hashtext(address))))
             now = datetime.now(UTC)
             recent = (F.address == address, F.failed_at > now - SIGN_IN_WINDOW)
-            for_user, first_for_user, for_address, first_for_address = (await conn.execute(
-                select(
-                    func.count().filter(F.user_id == user_id), func.min(F.failed_at).filter(F.user_id == user_id),
-                    func.count(), func.min(F.failed_at),
-                ).where(*recent)
-            )).one()
+            for_user, first_for_user, for_address, first_for_address = (
+                await conn.execute(
+                    select(
+                        func.count().filter(F.user_id == user_id),
+                        func.min(F.failed_at).filter(F.user_id == user_id),
+                        func.count(),
+                        func.min(F.failed_at),
+                    ).where(*recent)
+                )
+            ).one()
             if for_user >= MAX_SIGN_IN_FAILURES:
                 raise SignInThrottled(first_for_user + SIGN_IN_WINDOW - now)
             if for_address >= MAX_SIGN_IN_FAILURES_PER_ADDRESS:
@@ -200,7 +211,9 @@ class Directory:
         values = {"organisation_id": firm_id, **accreditation.model_dump()}
         async with self._engine.begin() as conn:
             await conn.execute(
-                insert(accreditations).values(values).on_conflict_do_update(
+                insert(accreditations)
+                .values(values)
+                .on_conflict_do_update(
                     index_elements=["organisation_id", "standard_code", "valid_from"],
                     set_={"valid_until": accreditation.valid_until},
                 )
@@ -220,9 +233,11 @@ class Directory:
         found = await self.organisation(firm_id)
         if found is None or found.kind != OrganisationKind.AUDIT_FIRM:
             return None
-        query = select(accreditations.c.standard_code, accreditations.c.valid_from, accreditations.c.valid_until).where(
-            accreditations.c.organisation_id == firm_id
-        ).order_by(accreditations.c.standard_code, accreditations.c.valid_from)
+        query = (
+            select(accreditations.c.standard_code, accreditations.c.valid_from, accreditations.c.valid_until)
+            .where(accreditations.c.organisation_id == firm_id)
+            .order_by(accreditations.c.standard_code, accreditations.c.valid_from)
+        )
         async with self._engine.connect() as conn:
             held = [Accreditation.model_validate(row._mapping) for row in await conn.execute(query)]
         return AuditFirm(firm_id=firm_id, name=found.name, accreditations=tuple(held))

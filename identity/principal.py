@@ -43,13 +43,21 @@ class Principal(BaseModel):
 def select_principals() -> Select[Any]:
     """Users with their organisations, as rows `principal_of` reads; join what finds them."""
     return select(
-        users.c.user_id, users.c.name, users.c.role, organisations.c.organisation_id,
-        organisations.c.name.label("organisation_name"), organisations.c.kind.label("organisation_kind"),
+        users.c.user_id,
+        users.c.name,
+        users.c.role,
+        organisations.c.organisation_id,
+        organisations.c.name.label("organisation_name"),
+        organisations.c.kind.label("organisation_kind"),
     ).join(organisations, organisations.c.organisation_id == users.c.organisation_id)
 
 
 def principal_of(row: Row[Any]) -> Principal:
     return Principal(
-        user_id=row.user_id, name=row.name, role=Role(row.role), organisation_id=row.organisation_id,
-        organisation_name=row.organisation_name, organisation_kind=OrganisationKind(row.organisation_kind),
+        user_id=row.user_id,
+        name=row.name,
+        role=Role(row.role),
+        organisation_id=row.organisation_id,
+        organisation_name=row.organisation_name,
+        organisation_kind=OrganisationKind(row.organisation_kind),
     )

@@ -33,12 +33,16 @@ class Sessions:
         async with self._engine.begin() as conn:
             # A user's expired sessions go when they next sign in: the table stays small.
             await conn.execute(
-                delete(sessions).where(sessions.c.user_id == principal.user_id, sessions.c.expires_at < datetime.now(UTC))
+                delete(sessions).where(
+                    sessions.c.user_id == principal.user_id, sessions.c.expires_at < datetime.now(UTC)
+                )
             )
             await conn.execute(
                 sessions.insert().values(
-                    session_hash=token_hash(session.cookie), user_id=principal.user_id,
-                    csrf_token=session.csrf_token, expires_at=datetime.now(UTC) + self._lifetime,
+                    session_hash=token_hash(session.cookie),
+                    user_id=principal.user_id,
+                    csrf_token=session.csrf_token,
+                    expires_at=datetime.now(UTC) + self._lifetime,
                 )
             )
         return session

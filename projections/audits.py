@@ -15,10 +15,18 @@ class AuditsProjection(RowsPerCertification):
         data = event.data
         if event.event_type == "AuditPlanned":
             rows[(data["audit_id"],)] = {
-                "certification_id": event.stream_id, "audit_id": data["audit_id"], "audit_type": data["audit_type"],
-                "status": "planned", "starts_on": day(data["starts_on"]), "ends_on": day(data["ends_on"]),
-                "lead_auditor": data["lead_auditor"], "audit_firm_id": actor(event).get("organisation_id"),
-                "report_submitted_at": None, "decided_at": None, "major_ncs": None, "minor_ncs": None,
+                "certification_id": event.stream_id,
+                "audit_id": data["audit_id"],
+                "audit_type": data["audit_type"],
+                "status": "planned",
+                "starts_on": day(data["starts_on"]),
+                "ends_on": day(data["ends_on"]),
+                "lead_auditor": data["lead_auditor"],
+                "audit_firm_id": actor(event).get("organisation_id"),
+                "report_submitted_at": None,
+                "decided_at": None,
+                "major_ncs": None,
+                "minor_ncs": None,
             }
             return
         step = AUDIT_STEPS.get(event.event_type)

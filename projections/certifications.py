@@ -17,8 +17,10 @@ from projections.fields import AUDIT_STEPS, ENDING_EVENTS, day, occurred_at
 from projections.projection import Row, RowsPerCertification
 
 _CERTIFICATE_STATUS = {
-    "CertificateSuspended": CertificateStatus.SUSPENDED, "CertificateReinstated": CertificateStatus.ACTIVE,
-    "CertificateWithdrawn": CertificateStatus.WITHDRAWN, "CertificateRevoked": CertificateStatus.REVOKED,
+    "CertificateSuspended": CertificateStatus.SUSPENDED,
+    "CertificateReinstated": CertificateStatus.ACTIVE,
+    "CertificateWithdrawn": CertificateStatus.WITHDRAWN,
+    "CertificateRevoked": CertificateStatus.REVOKED,
     "CertificateExpired": CertificateStatus.EXPIRED,
 }
 # Which deadline announces which audit, when no audit is planned.
@@ -33,16 +35,33 @@ def _applied(event: RecordedEvent) -> Row:
     data = event.data
     facilities = data["facilities"]
     return {
-        "certification_id": event.stream_id, "member_id": data["member_id"], "member_name": data["member_name"],
-        "entity_name": data["entity_name"], "standard_code": data["standard"]["code"],
-        "standard_version": data["standard"]["version"], "policy_id": data["policy_id"], "phase": Phase.APPLIED,
-        "certificate_kind": None, "certificate_status": None, "valid_from": None, "valid_until": None,
-        "facilities": facilities, "countries": sorted({f["country"] for f in facilities}),
+        "certification_id": event.stream_id,
+        "member_id": data["member_id"],
+        "member_name": data["member_name"],
+        "entity_name": data["entity_name"],
+        "standard_code": data["standard"]["code"],
+        "standard_version": data["standard"]["version"],
+        "policy_id": data["policy_id"],
+        "phase": Phase.APPLIED,
+        "certificate_kind": None,
+        "certificate_status": None,
+        "valid_from": None,
+        "valid_until": None,
+        "facilities": facilities,
+        "countries": sorted({f["country"] for f in facilities}),
         "activities": sorted({a for f in facilities for a in f["activities"]}),
-        "external_certifications": len(data["external_certifications"]), "audit_firm_id": None,
-        "audit_firm_name": None, "lead_auditor": None, "current_audit_id": None, "current_audit_status": None,
-        "next_audit_type": None, "next_audit_due": None, "open_majors": 0, "open_minors": 0,
-        "applied_on": occurred_at(event).date(), "first_certified_on": None,
+        "external_certifications": len(data["external_certifications"]),
+        "audit_firm_id": None,
+        "audit_firm_name": None,
+        "lead_auditor": None,
+        "current_audit_id": None,
+        "current_audit_status": None,
+        "next_audit_type": None,
+        "next_audit_due": None,
+        "open_majors": 0,
+        "open_minors": 0,
+        "applied_on": occurred_at(event).date(),
+        "first_certified_on": None,
     }
 
 
@@ -63,7 +82,7 @@ class CertificationsProjection(RowsPerCertification):
         self._change(row, event)
         row.update(version=event.version, last_event_type=event.event_type, last_changed_at=occurred_at(event))
 
-    def _change(self, row: Row, event: RecordedEvent) -> None:  # noqa: C901 - one case per event
+    def _change(self, row: Row, event: RecordedEvent) -> None:
         data, kind = event.data, event.event_type
         match kind:
             case "ApplicationAccepted":
@@ -73,13 +92,22 @@ class CertificationsProjection(RowsPerCertification):
             case "AuditFirmAssigned":
                 row.update(audit_firm_id=data["firm_id"], audit_firm_name=data["firm_name"])
             case "AuditPlanned":
-                row.update(current_audit_id=data["audit_id"], current_audit_status=AuditStatus.PLANNED,
-                           lead_auditor=data["lead_auditor"], next_audit_type=data["audit_type"],
-                           next_audit_due=day(data["starts_on"]))
+                row.update(
+                    current_audit_id=data["audit_id"],
+                    current_audit_status=AuditStatus.PLANNED,
+                    lead_auditor=data["lead_auditor"],
+                    next_audit_type=data["audit_type"],
+                    next_audit_due=day(data["starts_on"]),
+                )
             case "CertificateGranted":
-                row.update(phase=Phase.CERTIFIED, certificate_kind=data["kind"], certificate_status=CertificateStatus.ACTIVE,
-                           valid_from=day(data["valid_from"]), valid_until=day(data["valid_until"]),
-                           first_certified_on=row["first_certified_on"] or occurred_at(event).date())
+                row.update(
+                    phase=Phase.CERTIFIED,
+                    certificate_kind=data["kind"],
+                    certificate_status=CertificateStatus.ACTIVE,
+                    valid_from=day(data["valid_from"]),
+                    valid_until=day(data["valid_until"]),
+                    first_certified_on=row["first_certified_on"] or occurred_at(event).date(),
+                )
             case "CertificationRefused" if refusal_ends_certification(row["certificate_status"]):
                 row["phase"] = Phase.REFUSED
             case _ if kind in AUDIT_STEPS:
@@ -100,9 +128,14 @@ class CertificationsProjection(RowsPerCertification):
         counts = {(c, s): n for c, s, n in open_ncs}
         announced = await self._announced_audits(conn, self.tables["deadlines"], certification_ids)
         current = await conn.execute(
-            select(self.table.c.certification_id, self.table.c.phase, self.table.c.certificate_kind,
-                   self.table.c.current_audit_status, self.table.c.next_audit_type, self.table.c.next_audit_due)
-            .where(self.table.c.certification_id.in_(certification_ids))
+            select(
+                self.table.c.certification_id,
+                self.table.c.phase,
+                self.table.c.certificate_kind,
+                self.table.c.current_audit_status,
+                self.table.c.next_audit_type,
+                self.table.c.next_audit_due,
+            ).where(self.table.c.certification_id.in_(certification_ids))
         )
         changes = []
         for certification_id, phase, kind, audit_status, next_type, next_due in current:
@@ -111,19 +144,29 @@ class CertificationsProjection(RowsPerCertification):
                 # provisional certificate needs its certification audit before it expires.
                 calls = announced.get(certification_id, {})
                 upcoming = (
-                    calls.get(DeadlineKind.EXPIRY) if kind == CertificateKind.PROVISIONAL
+                    calls.get(DeadlineKind.EXPIRY)
+                    if kind == CertificateKind.PROVISIONAL
                     else _earliest(calls, DeadlineKind.SURVEILLANCE, DeadlineKind.RECERTIFICATION)
                 )
                 next_type, next_due = upcoming if phase == Phase.CERTIFIED and upcoming else (None, None)
-            changes.append({
-                "id": certification_id, "majors": counts.get((certification_id, Severity.MAJOR), 0),
-                "minors": counts.get((certification_id, Severity.MINOR), 0), "next_type": next_type, "next_due": next_due,
-            })
+            changes.append(
+                {
+                    "id": certification_id,
+                    "majors": counts.get((certification_id, Severity.MAJOR), 0),
+                    "minors": counts.get((certification_id, Severity.MINOR), 0),
+                    "next_type": next_type,
+                    "next_due": next_due,
+                }
+            )
         if changes:
             await conn.execute(
-                update(self.table).where(self.table.c.certification_id == bindparam("id")).values(
-                    open_majors=bindparam("majors"), open_minors=bindparam("minors"),
-                    next_audit_type=bindparam("next_type"), next_audit_due=bindparam("next_due"),
+                update(self.table)
+                .where(self.table.c.certification_id == bindparam("id"))
+                .values(
+                    open_majors=bindparam("majors"),
+                    open_minors=bindparam("minors"),
+                    next_audit_type=bindparam("next_type"),
+                    next_audit_due=bindparam("next_due"),
                 ),
                 changes,
             )

@@ -29,6 +29,10 @@ async def save(conn: AsyncConnection, name: str, position: LogPosition, applied:
     await conn.execute(
         checkpoints.update()
         .where(checkpoints.c.projection == name)
-        .values(transaction_id=position.transaction_id, global_position=position.global_position,
-                events_applied=checkpoints.c.events_applied + applied, updated_at=func.now())
+        .values(
+            transaction_id=position.transaction_id,
+            global_position=position.global_position,
+            events_applied=checkpoints.c.events_applied + applied,
+            updated_at=func.now(),
+        )
     )

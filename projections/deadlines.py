@@ -22,9 +22,14 @@ class DeadlinesProjection(RowsPerCertification):
             case "DeadlineSet":
                 d = data["deadline"]
                 rows[(d["deadline_id"],)] = {
-                    "certification_id": event.stream_id, "deadline_id": d["deadline_id"], "kind": d["kind"],
-                    "due": day(d["due"]), "opens": day(d.get("opens")), "owner": d["owner"],
-                    "owner_organisation_id": "secretariat", "subject": d.get("subject"),
+                    "certification_id": event.stream_id,
+                    "deadline_id": d["deadline_id"],
+                    "kind": d["kind"],
+                    "due": day(d["due"]),
+                    "opens": day(d.get("opens")),
+                    "owner": d["owner"],
+                    "owner_organisation_id": "secretariat",
+                    "subject": d.get("subject"),
                 }
             case "DeadlineMet" | "DeadlineMissed":
                 rows.pop((data["deadline_id"],), None)
@@ -44,14 +49,23 @@ class DeadlinesProjection(RowsPerCertification):
         if not ids:
             return
         certifications, audits = self.tables["certifications"], self.tables["audits"]
-        members = dict((await conn.execute(
-            select(certifications.c.certification_id, certifications.c.member_id)
-            .where(certifications.c.certification_id.in_(ids))
-        )).all())
-        firms = {(c, a): f for c, a, f in await conn.execute(
-            select(audits.c.certification_id, audits.c.audit_id, audits.c.audit_firm_id)
-            .where(audits.c.certification_id.in_(ids))
-        )}
+        members = dict(
+            (
+                await conn.execute(
+                    select(certifications.c.certification_id, certifications.c.member_id).where(
+                        certifications.c.certification_id.in_(ids)
+                    )
+                )
+            ).all()
+        )
+        firms = {
+            (c, a): f
+            for c, a, f in await conn.execute(
+                select(audits.c.certification_id, audits.c.audit_id, audits.c.audit_firm_id).where(
+                    audits.c.certification_id.in_(ids)
+                )
+            )
+        }
         for certification_id, keyed in rows.items():
             for row in keyed.values():
                 if row["owner"] == Party.MEMBER:

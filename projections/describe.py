@@ -20,26 +20,35 @@ def _deadline(d: Data) -> str:
 
 
 _SAYINGS: dict[str, Callable[[Data], str]] = {
-    "ApplicationSubmitted": lambda d: f"{d['member_name']} applied for {d['entity_name']} against "
-    f"{d['standard']['code']} {d['standard']['version']} ({_count(len(d['facilities']), 'facility', 'facilities')})",
+    "ApplicationSubmitted": lambda d: (
+        f"{d['member_name']} applied for {d['entity_name']} against "
+        f"{d['standard']['code']} {d['standard']['version']} ({_count(len(d['facilities']), 'facility', 'facilities')})"
+    ),
     "ApplicationAccepted": lambda d: "Application accepted",
     "ApplicationRejected": lambda d: "Application rejected",
     "SelfAssessmentSubmitted": lambda d: "Self-assessment submitted",
     "AuditFirmAssigned": lambda d: f"{d['firm_name']} engaged as audit firm",
-    "AuditPlanned": lambda d: f"{d['audit_type'].capitalize()} audit {d['audit_id']} planned "
-    f"{d['starts_on']} to {d['ends_on']}, lead auditor {d['lead_auditor']}",
+    "AuditPlanned": lambda d: (
+        f"{d['audit_type'].capitalize()} audit {d['audit_id']} planned "
+        f"{d['starts_on']} to {d['ends_on']}, lead auditor {d['lead_auditor']}"
+    ),
     "AuditStarted": lambda d: f"Audit {d['audit_id']} started",
     "FindingsRecorded": lambda d: f"{len(d['findings'])} findings recorded in audit {d['audit_id']}",
     "ReportSubmitted": lambda d: f"Report of audit {d['audit_id']} submitted (on site until {d['on_site_ended_on']})",
     "ReportReturned": lambda d: f"Report of audit {d['audit_id']} returned to the auditor",
-    "ReportAccepted": lambda d: f"Report of audit {d['audit_id']} accepted: {d['major_ncs']} major and "
-    f"{d['minor_ncs']} minor NCs" + (", critical breach" if d["critical_breach"] else ""),
+    "ReportAccepted": lambda d: (
+        f"Report of audit {d['audit_id']} accepted: {d['major_ncs']} major and "
+        f"{d['minor_ncs']} minor NCs" + (", critical breach" if d["critical_breach"] else "")
+    ),
     "DocumentAttached": _document,
-    "CertificateGranted": lambda d: f"{d['kind'].capitalize()} certificate granted, valid {d['valid_from']} "
-    f"to {d['valid_until']}",
+    "CertificateGranted": lambda d: (
+        f"{d['kind'].capitalize()} certificate granted, valid {d['valid_from']} to {d['valid_until']}"
+    ),
     "CertificationDeferred": lambda d: f"Decision on audit {d['audit_id']} deferred",
     "CertificationRefused": lambda d: "Certification refused",
-    "NonConformityRaised": lambda d: f"{d['severity'].capitalize()} NC {d['nc_id']} raised on criterion {d['criterion']}",
+    "NonConformityRaised": lambda d: (
+        f"{d['severity'].capitalize()} NC {d['nc_id']} raised on criterion {d['criterion']}"
+    ),
     "CorrectiveActionPlanSubmitted": lambda d: f"Corrective action plan submitted for {d['nc_id']}",
     "NonConformityClosed": lambda d: f"NC {d['nc_id']} verified closed",
     "CertificateSuspended": lambda d: "Certificate suspended",
@@ -47,8 +56,10 @@ _SAYINGS: dict[str, Callable[[Data], str]] = {
     "CertificateWithdrawn": lambda d: "Certificate withdrawn",
     "CertificateRevoked": lambda d: "Certificate revoked",
     "CertificateExpired": lambda d: f"Certificate expired (valid until {d['valid_until']})",
-    "MaterialFlowReported": lambda d: f"Material flows of {d['year']} reported "
-    f"({_count(len(d['flows']), 'material category', 'material categories')})",
+    "MaterialFlowReported": lambda d: (
+        f"Material flows of {d['year']} reported "
+        f"({_count(len(d['flows']), 'material category', 'material categories')})"
+    ),
     "DeadlineSet": _deadline,
     "DeadlineMet": lambda d: f"Deadline {d['deadline_id']} met",
     "DeadlineMissed": lambda d: f"Deadline {d['deadline_id']} missed (due {d['due']})",

@@ -21,10 +21,18 @@ class DocumentsProjection(Projection):
             if event.event_type != "DocumentAttached":
                 continue
             data, who = event.data, actor(event)
-            rows.append({
-                "certification_id": event.stream_id, "audit_id": data["audit_id"], "kind": data["kind"],
-                "sha256": data["sha256"], "filename": data["filename"], "size_bytes": data["size_bytes"],
-                "media_type": data["media_type"], "attached_at": occurred_at(event),
-                "attached_by_user": who.get("user_id", "?"), "attached_by_organisation": who.get("organisation_id", "?"),
-            })
+            rows.append(
+                {
+                    "certification_id": event.stream_id,
+                    "audit_id": data["audit_id"],
+                    "kind": data["kind"],
+                    "sha256": data["sha256"],
+                    "filename": data["filename"],
+                    "size_bytes": data["size_bytes"],
+                    "media_type": data["media_type"],
+                    "attached_at": occurred_at(event),
+                    "attached_by_user": who.get("user_id", "?"),
+                    "attached_by_organisation": who.get("organisation_id", "?"),
+                }
+            )
         await copy_rows(conn, self.table, rows)

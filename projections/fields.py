@@ -7,9 +7,7 @@ from domain.audits import AuditStatus
 from domain.events import Event
 from eventstore import RecordedEvent
 
-CERTIFICATION_EVENTS = frozenset(
-    kind.model_fields["type"].default for kind in get_args(get_args(Event)[0])
-)
+CERTIFICATION_EVENTS = frozenset(kind.model_fields["type"].default for kind in get_args(get_args(Event)[0]))
 """The event types read models are made of; anything else in the log is stepped over."""
 
 ENDING_EVENTS = frozenset({"CertificateWithdrawn", "CertificateRevoked", "CertificateExpired"})

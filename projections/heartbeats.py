@@ -48,8 +48,14 @@ async def beat(
     conn: AsyncConnection, process: str, kind: ProcessKind, holder: str, appends: int = 0, append_failures: int = 0
 ) -> None:
     """Records a sign of life now (in the caller's transaction)."""
-    values = {"process": process, "kind": str(kind), "holder": holder, "beat_at": func.now(), "appends": appends,
-              "append_failures": append_failures}
+    values = {
+        "process": process,
+        "kind": str(kind),
+        "holder": holder,
+        "beat_at": func.now(),
+        "appends": appends,
+        "append_failures": append_failures,
+    }
     statement = insert(process_heartbeats).values(values)
     changed = {k: statement.excluded[k] for k in values if k != "process"}
     await conn.execute(statement.on_conflict_do_update(index_elements=[process_heartbeats.c.process], set_=changed))

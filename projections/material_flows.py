@@ -18,9 +18,13 @@ def _flows(event: RecordedEvent) -> list[Row]:
     member_id = actor(event).get("organisation_id", "?")
     return [
         {
-            "certification_id": event.stream_id, "member_id": member_id, "year": data["year"],
-            "category": flow["category"], "tonnes_in": Decimal(flow["tonnes_in"]),
-            "tonnes_out": Decimal(flow["tonnes_out"]), "reported_at": occurred_at(event),
+            "certification_id": event.stream_id,
+            "member_id": member_id,
+            "year": data["year"],
+            "category": flow["category"],
+            "tonnes_in": Decimal(flow["tonnes_in"]),
+            "tonnes_out": Decimal(flow["tonnes_out"]),
+            "reported_at": occurred_at(event),
         }
         for flow in data["flows"]
     ]

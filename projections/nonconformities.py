@@ -16,9 +16,14 @@ class NonConformitiesProjection(RowsPerCertification):
         match event.event_type:
             case "NonConformityRaised":
                 rows[(data["nc_id"],)] = {
-                    "certification_id": event.stream_id, "nc_id": data["nc_id"], "audit_id": data["audit_id"],
-                    "criterion": data["criterion"], "severity": data["severity"],
-                    "raised_on": occurred_at(event).date(), "cap_submitted_on": None, "closed_on": None,
+                    "certification_id": event.stream_id,
+                    "nc_id": data["nc_id"],
+                    "audit_id": data["audit_id"],
+                    "criterion": data["criterion"],
+                    "severity": data["severity"],
+                    "raised_on": occurred_at(event).date(),
+                    "cap_submitted_on": None,
+                    "closed_on": None,
                 }
             case "CorrectiveActionPlanSubmitted" if (data["nc_id"],) in rows:
                 rows[(data["nc_id"],)]["cap_submitted_on"] = occurred_at(event).date()

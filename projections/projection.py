@@ -24,10 +24,9 @@ async def copy_rows(conn: AsyncConnection, table: Table, rows: list[Row]) -> Non
         return
     columns = [c.name for c in table.columns]
     json_columns = {c.name for c in table.columns if isinstance(c.type, JSONB)}
-    records = [
-        tuple(dumps(row[c]) if c in json_columns else row[c] for c in columns) for row in rows
-    ]
+    records = [tuple(dumps(row[c]) if c in json_columns else row[c] for c in columns) for row in rows]
     driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None, "a checked-out connection has its driver's"
     await driver.copy_records_to_table(table.name, schema_name=table.schema, columns=columns, records=records)
 
 

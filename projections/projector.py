@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from eventstore import read_settled
 from health.backoff import Backoff
 from health.state_log import StateLog
-from eventstore import read_settled
 from projections import checkpoints, heartbeats, projections
 from projections.fields import CERTIFICATION_EVENTS
 from projections.projection import Projection, apply_and_settle
@@ -29,9 +29,7 @@ log = structlog.get_logger("certflow.projector")
 
 LEADER_LOCK = 0x63657274666C6F77  # "certflow"
 CHANNEL = "certflow_events"
-DATABASE_ERRORS = (
-    SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError
-)
+DATABASE_ERRORS = (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError)
 """What losing (or a hiccup of) the database raises: retried. Anything else is a bug: raised."""
 STEP_DOWN_SECONDS = 2.0
 
@@ -104,6 +102,7 @@ class Projector:
             if not await self._lead(leader, stop):
                 return
             raw = (await leader.get_raw_connection()).driver_connection
+            assert raw is not None, "a checked-out connection has its driver's"
             await raw.add_listener(CHANNEL, self._on_notify)
             backoff.reset()
             self.state.enter("leading", holder=self._holder)

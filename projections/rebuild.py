@@ -8,8 +8,8 @@ position, and renames tables: readers see the old models or the new ones, never 
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import MetaData, Table, text
-from sqlalchemy.schema import DropTable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.schema import DropTable
 
 from eventstore import LogPosition, log_head, read_settled
 from projections import NAMES, checkpoints, projections
@@ -66,7 +66,9 @@ async def _fresh_table(engine: AsyncEngine, name: str) -> Table:
     async with engine.begin() as conn:
         await conn.execute(DropTable(fresh, if_exists=True))
         # LIKE ... INCLUDING ALL: the live table's indexes and defaults too, which tables.py omits.
-        await conn.execute(text(f"CREATE TABLE {_qualified(conn, fresh.name)} (LIKE {_qualified(conn, name)} INCLUDING ALL)"))
+        await conn.execute(
+            text(f"CREATE TABLE {_qualified(conn, fresh.name)} (LIKE {_qualified(conn, name)} INCLUDING ALL)")
+        )
     return fresh
 
 

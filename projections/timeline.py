@@ -19,10 +19,17 @@ class TimelineProjection(Projection):
         rows = []
         for event in page:
             who = actor(event)
-            rows.append({
-                "certification_id": event.stream_id, "version": event.version, "occurred_at": occurred_at(event),
-                "event_type": event.event_type, "actor_user_id": who.get("user_id", "?"),
-                "actor_organisation_id": who.get("organisation_id", "?"), "actor_role": who.get("role", "?"),
-                "summary": describe(event.event_type, event.data), "reason": event.metadata.get("reason"),
-            })
+            rows.append(
+                {
+                    "certification_id": event.stream_id,
+                    "version": event.version,
+                    "occurred_at": occurred_at(event),
+                    "event_type": event.event_type,
+                    "actor_user_id": who.get("user_id", "?"),
+                    "actor_organisation_id": who.get("organisation_id", "?"),
+                    "actor_role": who.get("role", "?"),
+                    "summary": describe(event.event_type, event.data),
+                    "reason": event.metadata.get("reason"),
+                }
+            )
         await copy_rows(conn, self.table, rows)

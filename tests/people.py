@@ -33,8 +33,13 @@ ACCREDITED_FOR = ("ASI-PS", "ASI-CoC", "ISO-14001")
 def _user(actor: Actor) -> NewUser:
     name, kind = _ORGANISATIONS[actor.organisation_id]
     return NewUser(
-        user_id=actor.user_id, name=actor.user_id.title(), organisation_id=actor.organisation_id,
-        organisation_name=name, organisation_kind=kind, role=actor.role, password=PASSWORD,  # type: ignore[arg-type]
+        user_id=actor.user_id,
+        name=actor.user_id.title(),
+        organisation_id=actor.organisation_id,
+        organisation_name=name,
+        organisation_kind=kind,
+        role=actor.role,
+        password=PASSWORD,  # type: ignore[arg-type]
         trained_until=TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
     )
 
@@ -62,6 +67,8 @@ async def register(engine: AsyncEngine) -> People:
         people.sessions[actor.user_id] = (session.cookie, session.csrf_token)
     for firm in (AUDITOR.organisation_id, OTHER_AUDITOR.organisation_id):
         for standard in ACCREDITED_FOR:
-            accreditation = Accreditation(standard_code=standard, valid_from=date(2020, 1, 1), valid_until=date(2060, 1, 1))
+            accreditation = Accreditation(
+                standard_code=standard, valid_from=date(2020, 1, 1), valid_until=date(2060, 1, 1)
+            )
             await directory.accredit(firm, accreditation)
     return people

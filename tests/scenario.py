@@ -53,7 +53,9 @@ SMELTER = Facility(facility_id="smelter", name="Smelter", country="NO", activiti
 def findings(majors: int = 0, minors: int = 0, critical: bool = False, facility: str = "mill") -> tuple[Finding, ...]:
     """Findings with `majors` major NCs (criteria 1..n), `minors` minor ones, and conformances."""
     found = [Finding(criterion=f"{i}.1", facility_id=facility, kind=FindingKind.MAJOR_NC) for i in range(1, majors + 1)]
-    found += [Finding(criterion=f"{i}.2", facility_id=facility, kind=FindingKind.MINOR_NC) for i in range(1, minors + 1)]
+    found += [
+        Finding(criterion=f"{i}.2", facility_id=facility, kind=FindingKind.MINOR_NC) for i in range(1, minors + 1)
+    ]
     if critical:
         found.append(Finding(criterion="9.9", facility_id=facility, kind=FindingKind.CRITICAL_BREACH))
     found.append(Finding(criterion="10.1", facility_id=facility, kind=FindingKind.CONFORMANCE))
@@ -130,8 +132,12 @@ class Scenario(ABC):
 
     def plan_command(self, audit_type: AuditType, starts_on: date, days: int = 3) -> cmd.PlanAudit:
         return cmd.PlanAudit(
-            actor=AUDITOR, audit_id=f"A{self._audits + 1}", audit_type=audit_type,
-            starts_on=starts_on, ends_on=days_after(starts_on, days - 1), lead_auditor="arno",
+            actor=AUDITOR,
+            audit_id=f"A{self._audits + 1}",
+            audit_type=audit_type,
+            starts_on=starts_on,
+            ends_on=days_after(starts_on, days - 1),
+            lead_auditor="arno",
         )
 
     async def plan(self, audit_type: AuditType, starts_on: date) -> str:
@@ -159,12 +165,19 @@ class Scenario(ABC):
         return await self.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
 
     def attach_command(
-        self, audit_id: str, kind: DocumentKind = DocumentKind.AUDIT_REPORT, content: bytes = pdf(),
+        self,
+        audit_id: str,
+        kind: DocumentKind = DocumentKind.AUDIT_REPORT,
+        content: bytes = pdf(),
         actor: Actor = AUDITOR,
     ) -> cmd.AttachDocument:
         return cmd.AttachDocument(
-            actor=actor, audit_id=audit_id, kind=kind, sha256=hashlib.sha256(content).hexdigest(),
-            filename=f"{audit_id}-{kind}.pdf", size_bytes=len(content),
+            actor=actor,
+            audit_id=audit_id,
+            kind=kind,
+            sha256=hashlib.sha256(content).hexdigest(),
+            filename=f"{audit_id}-{kind}.pdf",
+            size_bytes=len(content),
         )
 
     async def attach(

@@ -16,9 +16,7 @@ class DueAlarms:
     """Keys of older reminders that the nearest one makes pointless."""
 
 
-def due_alarms(
-    state: CertificationState, reminder_days: tuple[int, ...], sent: set[str], now: datetime
-) -> DueAlarms:
+def due_alarms(state: CertificationState, reminder_days: tuple[int, ...], sent: set[str], now: datetime) -> DueAlarms:
     open_deadlines = sorted(state.deadlines.values(), key=lambda d: (d.due, d.deadline_id))
     missed = [d for d in open_deadlines if now >= missed_at(d)]
     to_send: list[Reminder] = []

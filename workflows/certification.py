@@ -8,6 +8,7 @@ its history grows past a bound.
 """
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -151,8 +152,11 @@ class CertificationWorkflow:
             workflow.execute_local_activity if self._params.append_as_local_activity else workflow.execute_activity
         )
         result: AppendEventsOutput = await execute(
-            "append_events", request, result_type=AppendEventsOutput,
-            start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
+            "append_events",
+            request,
+            result_type=AppendEventsOutput,
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=_ACTIVITY_RETRY,
         )
         return result
 
@@ -216,7 +220,9 @@ class CertificationWorkflow:
 
     async def _notify(self, notification: Notification) -> None:
         await workflow.execute_activity(
-            "deliver_notification", notification, result_type=bool,
+            "deliver_notification",
+            notification,
+            result_type=bool,
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
         )
@@ -225,12 +231,8 @@ class CertificationWorkflow:
         self._changed = False
         wake_at = next_alarm(self._state, self._reminder_days(), self._reminders_sent)
         timeout = None if wake_at is None else max(wake_at - workflow.now(), timedelta(seconds=1))
-        try:
-            await workflow.wait_condition(
-                lambda: self._changed or self._should_continue_as_new(), timeout=timeout
-            )
-        except asyncio.TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):  # the alarm's time has come
+            await workflow.wait_condition(lambda: self._changed or self._should_continue_as_new(), timeout=timeout)
 
     def _cycle(self) -> int:
         return self._state.certificate.cycle if self._state.certificate else 0

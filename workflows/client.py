@@ -1,6 +1,7 @@
 """Sending commands to certification workflows: what the API, the CLI and tests use."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -68,9 +69,7 @@ class CertificationClient:
         self._local = append_as_local_activity
         self._max_history_length = max_history_length
 
-    async def send(
-        self, certification_id: str, command: cmd.Command, command_id: str | None = None
-    ) -> CommandOutcome:
+    async def send(self, certification_id: str, command: cmd.Command, command_id: str | None = None) -> CommandOutcome:
         """Runs the command; the same command_id sent again is applied once."""
         try:
             outcome = await self._execute(certification_id, command, command_id)
@@ -101,13 +100,14 @@ class CertificationClient:
             await self._answered(self._start(certification_id))
         handle = self._client.get_workflow_handle(certification_id)
         try:
-            return await self._answered(handle.execute_update(
-                CertificationWorkflow.execute,
-                CommandRequest(command=command),
-                id=command_id or str(uuid4()),
-                result_type=CommandOutcome,
-                rpc_timeout=self._timeout,
-            ))
+            return await self._answered(
+                handle.execute_update(
+                    CertificationWorkflow.execute,
+                    CommandRequest(command=command),
+                    id=command_id or str(uuid4()),
+                    rpc_timeout=self._timeout,
+                )
+            )
         except WorkflowUpdateFailedError as error:
             refused = _refused(error)
         except RPCError as error:
@@ -123,13 +123,13 @@ class CertificationClient:
         except RPCError:
             return CommandRefused("RuleViolation", "certification.exists", f"no certification {certification_id}")
         status = description.status.name.lower() if description.status else "closed"
-        return CommandRefused("RuleViolation", "lifecycle.ended", f"certification {certification_id} has ended ({status})")
+        return CommandRefused(
+            "RuleViolation", "lifecycle.ended", f"certification {certification_id} has ended ({status})"
+        )
 
     async def state(self, certification_id: str) -> CertificationState:
         handle = self._client.get_workflow_handle(certification_id)
-        return await self._answered(handle.query(
-            CertificationWorkflow.state, result_type=CertificationState, rpc_timeout=self._timeout
-        ))
+        return await self._answered(handle.query(CertificationWorkflow.state, rpc_timeout=self._timeout))
 
     async def _start(self, certification_id: str) -> None:
         params = CertificationParams(
@@ -137,7 +137,8 @@ class CertificationClient:
             append_as_local_activity=self._local,
             max_history_length=self._max_history_length,
         )
-        try:
+        # An application to a certification already begun: the update itself says whether this Apply is allowed.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
             await self._client.start_workflow(
                 CertificationWorkflow.run,
                 params,
@@ -147,8 +148,6 @@ class CertificationClient:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 rpc_timeout=self._timeout,
             )
-        except WorkflowAlreadyStartedError:
-            pass  # the update itself says whether this Apply is allowed
 
 
 def _check_application(certification_id: str, command: cmd.Apply) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from domain.text import check_storable
-from domain.limits import Identifier
 from domain.events import Event
+from domain.limits import Identifier
 from domain.scope import ExternalCertification, Facility, StandardRef
 from domain.state import CertificationState
+from domain.text import check_storable
 
 SET_BY_THE_API = ("actor", "type")
 """A command's fields that no body (nor a page's form) gives: the caller is the actor, the

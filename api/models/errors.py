@@ -36,7 +36,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: _problem("The body could not be read (not UTF-8 text, or a broken form)"),
     **AUTHENTICATED,
     404: _problem("No such certification, or not the caller's to see"),
-    409: _problem("A domain rule refused the command (`rule` names it), or a request with this Idempotency-Key is still running"),
+    409: _problem(
+        "A domain rule refused the command (`rule` names it), or a request with this Idempotency-Key is still running"
+    ),
     422: {"model": InvalidRequest, "description": "Malformed input, naming the field"},
     503: _problem("Temporal is unavailable: nothing was applied; send again"),
 }

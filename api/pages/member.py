@@ -14,11 +14,10 @@ from starlette.datastructures import FormData
 
 from api.access import MemberCaller, member_organisation
 from api.deps import Connection, Today
-from api.models.certifications import TimelineEntry
 from api.dispatch import new_certification_id
+from api.models.certifications import TimelineEntry
 from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, send, step_kind, type_of
 from api.pages.templating import links, templates, words
-from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries import certifications as q
 from api.queries.documents import attached_documents
@@ -27,6 +26,7 @@ from api.queries.oversight import deadline_page
 from api.routes.commands import CertificationId, Dispatch
 from api.rows import deadline, summary
 from api.visibility import visible_to
+from api.within_reach import certification_within_reach
 from domain import commands as cmd
 from domain.actors import Role
 from domain.policy import POLICIES
@@ -35,7 +35,10 @@ from domain.state import Phase
 from identity.principal import Principal
 
 router = APIRouter(
-    prefix="/member", tags=["member"], include_in_schema=False, default_response_class=HTMLResponse,
+    prefix="/member",
+    tags=["member"],
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
     dependencies=[Depends(member_organisation)],
 )
 LIST_LIMIT = 100
@@ -81,12 +84,18 @@ def _application(form: FormData, caller: Principal) -> dict[str, Any]:
     """The Apply command's fields from the form: one facility per row with a name."""
     rows = zip(form.getlist("facility_name"), form.getlist("country"), form.getlist("activity"), strict=False)
     facilities = [
-        {"facility_id": f"site-{n}", "name": str(name).strip(), "country": str(country).strip().upper(),
-         "activities": [str(activity)]}
-        for n, (name, country, activity) in enumerate(rows, start=1) if str(name).strip()
+        {
+            "facility_id": f"site-{n}",
+            "name": str(name).strip(),
+            "country": str(country).strip().upper(),
+            "activities": [str(activity)],
+        }
+        for n, (name, country, activity) in enumerate(rows, start=1)
+        if str(name).strip()
     ]
     return {
-        "member_id": caller.organisation_id, "member_name": caller.organisation_name,
+        "member_id": caller.organisation_id,
+        "member_name": caller.organisation_name,
         "entity_name": form.get("entity_name"),
         "standard": {"code": form.get("standard_code"), "version": form.get("standard_version")},
         "facilities": facilities,
@@ -95,7 +104,12 @@ def _application(form: FormData, caller: Principal) -> dict[str, Any]:
 
 @router.post("/apply", name="member_apply")
 async def member_apply(
-    request: Request, conn: Connection, today: Today, caller: MemberCaller, form: PostedForm, dispatcher: Dispatch,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: MemberCaller,
+    form: PostedForm,
+    dispatcher: Dispatch,
 ) -> Response:
     """An application for the organisation, from the form; on to the new certification's page."""
     certification_id = new_certification_id(caller, None)
@@ -110,8 +124,13 @@ def _self_assessed_at(timeline: list[TimelineEntry]) -> datetime | None:
 
 
 async def _certification_page(
-    request: Request, conn: AsyncConnection, today: date, caller: Principal, certification_id: str,
-    outcome: Outcome, status: int = 200,
+    request: Request,
+    conn: AsyncConnection,
+    today: date,
+    caller: Principal,
+    certification_id: str,
+    outcome: Outcome,
+    status: int = 200,
 ) -> HTMLResponse:
     c = await certification_within_reach(conn, caller, certification_id, today)
     self_assessed_at = _self_assessed_at(c.timeline)
@@ -131,8 +150,13 @@ async def _certification_page(
 
 @router.get("/{certification_id}", name="member_certification_page")
 async def member_certification_page(
-    request: Request, conn: Connection, today: Today, caller: MemberCaller, certification_id: CertificationId,
-    done: str | None = None, version: int | None = None,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: MemberCaller,
+    certification_id: CertificationId,
+    done: str | None = None,
+    version: int | None = None,
 ) -> HTMLResponse:
     """One of the organisation's certifications: certificate, deadlines, NCs, and its forms."""
     outcome = await outcome_shown(conn, certification_id, done, version)
@@ -141,8 +165,14 @@ async def member_certification_page(
 
 @router.post("/{certification_id}/{step}", name="member_step")
 async def member_step(
-    request: Request, conn: Connection, today: Today, caller: MemberCaller, form: PostedForm,
-    dispatcher: Dispatch, certification_id: CertificationId, step: str,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: MemberCaller,
+    form: PostedForm,
+    dispatcher: Dispatch,
+    certification_id: CertificationId,
+    step: str,
 ) -> Response:
     """The self-assessment or a corrective action plan from its form; back to the certification's page."""
     kind = step_kind(STEPS, step, "member step")

@@ -10,8 +10,8 @@ from api.deps import AppOptions, Connection
 from api.pages.templating import templates
 from api.params import RegisterQuery
 from api.queries import overview
-from api.queries.register import register_summary
 from api.queries.material_flows import public_totals
+from api.queries.register import register_summary
 from api.routes.register import register_listing
 
 router = APIRouter(tags=["public"], include_in_schema=False, default_response_class=HTMLResponse)

@@ -12,24 +12,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from api.access import SecretariatCaller, secretariat
 from api.charts import bar_chart
 from api.deps import Connection, Today
+from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, step_kind, type_of
 from api.pages.templating import links, templates, words
 from api.params import STATES, CertificationQuery, DeadlineQuery, ScopeFilters
 from api.queries import certifications as q
 from api.queries import overview
-from api.queries.overview_cache import counts_cache
-from api.queries.oversight import deadline_page, review_queue, reviews_waiting
-from api.queries.programme import programme_metrics
-from api.rows import deadline, review, summary
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, step_kind, type_of
 from api.queries.documents import attached_documents
+from api.queries.oversight import deadline_page, review_queue, reviews_waiting
+from api.queries.overview_cache import counts_cache
+from api.queries.programme import programme_metrics
 from api.routes.commands import CertificationId, Dispatch
+from api.rows import deadline, review, summary
 from api.within_reach import certification_within_reach
 from domain import commands as cmd
 from domain.actors import Role
 from identity.principal import Principal
 
 router = APIRouter(
-    tags=["dashboard"], include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(secretariat)]
+    tags=["dashboard"],
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
+    dependencies=[Depends(secretariat)],
 )
 LIST_PREVIEW = 20
 CHART_MONTHS = 24
@@ -90,8 +93,11 @@ async def overview_page(
         # The oldest few only: the whole queue, rendered on every visit, made the page slow.
         "reviews": [review(r, today) for r in await review_queue(conn, scope.standard, LIST_PREVIEW)],
         "reviews_waiting": await reviews_waiting(conn, scope.standard),
-        "review_queue_url": str(request.url_for("review_queue_page").include_query_params(
-            **({"standard": scope.standard} if scope.standard else {}))),
+        "review_queue_url": str(
+            request.url_for("review_queue_page").include_query_params(
+                **({"standard": scope.standard} if scope.standard else {})
+            )
+        ),
     }
     return templates.TemplateResponse(request, "overview.html", context)
 
@@ -131,14 +137,27 @@ async def certifications_page(
 
 DECISIONS: dict[str, type[BaseModel]] = {
     type_of(kind): kind
-    for kind in (cmd.AcceptApplication, cmd.RejectApplication, cmd.AcceptReport, cmd.ReturnReport,
-                 cmd.Suspend, cmd.Reinstate, cmd.Withdraw, cmd.ExtendDeadline)
+    for kind in (
+        cmd.AcceptApplication,
+        cmd.RejectApplication,
+        cmd.AcceptReport,
+        cmd.ReturnReport,
+        cmd.Suspend,
+        cmd.Reinstate,
+        cmd.Withdraw,
+        cmd.ExtendDeadline,
+    )
 }
 
 
 async def _certification_page(
-    request: Request, conn: AsyncConnection, today: date, caller: Principal, certification_id: str,
-    outcome: Outcome, status: int = 200,
+    request: Request,
+    conn: AsyncConnection,
+    today: date,
+    caller: Principal,
+    certification_id: str,
+    outcome: Outcome,
+    status: int = 200,
 ) -> HTMLResponse:
     certification = await certification_within_reach(conn, caller, certification_id, today)
     context = {
@@ -156,8 +175,13 @@ async def _certification_page(
 
 @router.get("/certifications/{certification_id}")
 async def certification_page(
-    request: Request, conn: Connection, caller: SecretariatCaller, today: Today, certification_id: CertificationId,
-    done: str | None = None, version: int | None = None,
+    request: Request,
+    conn: Connection,
+    caller: SecretariatCaller,
+    today: Today,
+    certification_id: CertificationId,
+    done: str | None = None,
+    version: int | None = None,
 ) -> HTMLResponse:
     """One certification: scope, certificate, deadlines, audits, NCs and its timeline, with
     the decisions its state awaits."""
@@ -167,8 +191,14 @@ async def certification_page(
 
 @router.post("/certifications/{certification_id}/{decision}", name="secretariat_decision")
 async def secretariat_decision(
-    request: Request, conn: Connection, today: Today, caller: SecretariatCaller, form: PostedForm,
-    dispatcher: Dispatch, certification_id: CertificationId, decision: str,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: SecretariatCaller,
+    form: PostedForm,
+    dispatcher: Dispatch,
+    certification_id: CertificationId,
+    decision: str,
 ) -> Response:
     """A decision from its form (accept or reject an application, accept or return a report,
     suspend, reinstate, withdraw, extend a deadline); back to the certification's page."""

@@ -79,7 +79,11 @@ async def sign_in(
     session = await get_sessions(request).open(principal)
     response = RedirectResponse(_local(next) or home_of(request, principal), 303)
     response.set_cookie(
-        SESSION_COOKIE, session.cookie, max_age=int(LIFETIME.total_seconds()), httponly=True, samesite="lax",
+        SESSION_COOKIE,
+        session.cookie,
+        max_age=int(LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
         secure=request.url.scheme == "https",
     )
     response.delete_cookie(SIGN_IN_CSRF_COOKIE, path="/login")

@@ -14,19 +14,19 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.access import AuditFirmCaller, audit_firm
 from api.deps import AppOptions, Connection, Directory_, Today
+from api.lead_auditor import check_lead_auditor
 from api.pages.audit_steps import STEP_FORMS, next_step
 from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, step_kind, type_of
 from api.pages.templating import links, templates, words
-from api.within_reach import certification_within_reach
 from api.params import DeadlineQuery
 from api.queries.documents import attached_documents
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits
 from api.routes.commands import CertificationId, Dispatch
-from api.lead_auditor import check_lead_auditor
 from api.rows import deadline
 from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
+from api.within_reach import certification_within_reach
 from domain import commands as cmd
 from domain.actors import Role
 from domain.audits import AuditType, FindingKind
@@ -35,7 +35,10 @@ from identity.directory import Directory
 from identity.principal import Principal
 
 router = APIRouter(
-    prefix="/worklist", tags=["worklist"], include_in_schema=False, default_response_class=HTMLResponse,
+    prefix="/worklist",
+    tags=["worklist"],
+    include_in_schema=False,
+    default_response_class=HTMLResponse,
     dependencies=[Depends(audit_firm)],
 )
 LIST_LIMIT = 100
@@ -69,8 +72,13 @@ async def worklist_page(request: Request, conn: Connection, today: Today, caller
 
 
 async def _audit_page(
-    request: Request, conn: AsyncConnection, today: date, caller: Principal, certification_id: str,
-    outcome: Outcome, status: int = 200,
+    request: Request,
+    conn: AsyncConnection,
+    today: date,
+    caller: Principal,
+    certification_id: str,
+    outcome: Outcome,
+    status: int = 200,
 ) -> HTMLResponse:
     c = await certification_within_reach(conn, caller, certification_id, today)
     step = next_step(c.phase, c.current_audit_status, c.open_majors)
@@ -96,8 +104,13 @@ async def _audit_page(
 
 @router.get("/{certification_id}", name="audit_page")
 async def audit_page(
-    request: Request, conn: Connection, today: Today, caller: AuditFirmCaller, certification_id: CertificationId,
-    done: str | None = None, version: int | None = None,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: AuditFirmCaller,
+    certification_id: CertificationId,
+    done: str | None = None,
+    version: int | None = None,
 ) -> HTMLResponse:
     """One assigned certification: its audit, deadlines and open NCs, and the step forms."""
     outcome = await outcome_shown(conn, certification_id, done, version)
@@ -107,9 +120,7 @@ async def audit_page(
 def _findings(form: FormData) -> list[dict[str, str]]:
     """One finding per row with a criterion; blank rows are left out."""
     rows = zip(form.getlist("criterion"), form.getlist("facility_id"), form.getlist("kind"), strict=False)
-    return [
-        {"criterion": str(c).strip(), "facility_id": str(f), "kind": str(k)} for c, f, k in rows if str(c).strip()
-    ]
+    return [{"criterion": str(c).strip(), "facility_id": str(f), "kind": str(k)} for c, f, k in rows if str(c).strip()]
 
 
 def _vet(kind: type[BaseModel], caller: Principal, directory: Directory) -> Vet | None:
@@ -122,8 +133,14 @@ def _vet(kind: type[BaseModel], caller: Principal, directory: Directory) -> Vet 
 
 @router.post("/{certification_id}/attach-document", name="attach_document_form")
 async def attach_document_form(
-    request: Request, conn: Connection, today: Today, caller: AuditFirmCaller, form: PostedForm,
-    dispatcher: Dispatch, options: AppOptions, certification_id: CertificationId,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: AuditFirmCaller,
+    form: PostedForm,
+    dispatcher: Dispatch,
+    options: AppOptions,
+    certification_id: CertificationId,
 ) -> Response:
     """An audit's report or public summary, uploaded from its form; back to the page."""
     await dispatcher.require_reach(caller, certification_id)  # before the upload is stored
@@ -149,8 +166,15 @@ async def attach_document_form(
 
 @router.post("/{certification_id}/{step}", name="audit_step")
 async def audit_step(
-    request: Request, conn: Connection, today: Today, caller: AuditFirmCaller, form: PostedForm,
-    dispatcher: Dispatch, directory: Directory_, certification_id: CertificationId, step: str,
+    request: Request,
+    conn: Connection,
+    today: Today,
+    caller: AuditFirmCaller,
+    form: PostedForm,
+    dispatcher: Dispatch,
+    directory: Directory_,
+    certification_id: CertificationId,
+    step: str,
 ) -> Response:
     """One audit step from its form; back to the certification's page."""
     kind = step_kind(STEPS, step, "audit step")

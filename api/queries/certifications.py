@@ -95,7 +95,9 @@ async def one(
     return (await conn.execute(query)).mappings().first()
 
 
-async def _rows_of(conn: AsyncConnection, table: Table, certification_id: str, *order: ColumnElement) -> list[RowMapping]:
+async def _rows_of(
+    conn: AsyncConnection, table: Table, certification_id: str, *order: ColumnElement
+) -> list[RowMapping]:
     query = select(table).where(table.c.certification_id == certification_id).order_by(*order)
     return list((await conn.execute(query)).mappings())
 
@@ -109,8 +111,9 @@ async def audits_of(conn: AsyncConnection, certification_id: str) -> list[RowMap
 
 
 async def nonconformities_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:
-    return await _rows_of(conn, nonconformities, certification_id, nonconformities.c.raised_on,
-                          nonconformities.c.criterion)
+    return await _rows_of(
+        conn, nonconformities, certification_id, nonconformities.c.raised_on, nonconformities.c.criterion
+    )
 
 
 async def timeline_of(conn: AsyncConnection, certification_id: str) -> list[RowMapping]:

@@ -59,8 +59,9 @@ async def public_summary(conn: AsyncConnection, certification_id: str, sha256: s
     query = (
         select(documents)
         .join(certifications, certifications.c.certification_id == D.certification_id)
-        .where(D.certification_id == certification_id, D.sha256 == sha256, D.kind == DocumentKind.PUBLIC_SUMMARY,
-               q.live())
+        .where(
+            D.certification_id == certification_id, D.sha256 == sha256, D.kind == DocumentKind.PUBLIC_SUMMARY, q.live()
+        )
         .limit(1)
     )
     return (await conn.execute(query)).mappings().first()

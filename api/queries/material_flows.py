@@ -50,8 +50,13 @@ async def public_totals(
     reported, so no member's own figures can be read off a total."""
     members = func.count(F.member_id.distinct())
     statement = (
-        select(F.year, F.category, members.label("members"),
-               func.sum(F.tonnes_in).label("tonnes_in"), func.sum(F.tonnes_out).label("tonnes_out"))
+        select(
+            F.year,
+            F.category,
+            members.label("members"),
+            func.sum(F.tonnes_in).label("tonnes_in"),
+            func.sum(F.tonnes_out).label("tonnes_out"),
+        )
         .join(certifications, C.certification_id == F.certification_id)
         .group_by(F.year, F.category)
         .having(members >= threshold)

@@ -22,9 +22,23 @@ async def assigned_audits(
     ended = case((C.phase.in_([str(p) for p in TERMINAL_PHASES]), 1), else_=0)
     statement = (
         select(
-            C.certification_id, C.entity_name, C.member_name, C.standard_code, C.standard_version, C.phase,
-            C.current_audit_id, C.current_audit_status, C.next_audit_type, C.next_audit_due, C.open_majors,
-            C.open_minors, A.audit_type, A.starts_on, A.ends_on, A.lead_auditor, next_deadline_due,
+            C.certification_id,
+            C.entity_name,
+            C.member_name,
+            C.standard_code,
+            C.standard_version,
+            C.phase,
+            C.current_audit_id,
+            C.current_audit_status,
+            C.next_audit_type,
+            C.next_audit_due,
+            C.open_majors,
+            C.open_minors,
+            A.audit_type,
+            A.starts_on,
+            A.ends_on,
+            A.lead_auditor,
+            next_deadline_due,
         )
         .select_from(
             certifications.outerjoin(
@@ -33,7 +47,10 @@ async def assigned_audits(
         )
         .where(*visible)
         .order_by(
-            ended, next_deadline_due.asc().nulls_last(), C.next_audit_due.asc().nulls_last(), C.entity_name,
+            ended,
+            next_deadline_due.asc().nulls_last(),
+            C.next_audit_due.asc().nulls_last(),
+            C.entity_name,
             C.certification_id,
         )
         .limit(limit + 1)

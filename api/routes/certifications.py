@@ -1,7 +1,7 @@
 """Certifications for the Secretariat: a filtered, sorted, paged list; CSV; one in full."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
@@ -21,7 +21,7 @@ from api.within_reach import certification_within_reach
 from identity.principal import Principal
 
 router = APIRouter(prefix="/certifications", tags=["certifications"], responses=AUTHENTICATED)
-_CSV = {"content": {"text/csv": {}}}
+_CSV: dict[str, Any] = {"content": {"text/csv": {}}}
 
 
 def _csv(engine: AsyncEngine, caller: Principal, query: CertificationQuery, today: date) -> StreamingResponse:
@@ -33,7 +33,9 @@ def _csv(engine: AsyncEngine, caller: Principal, query: CertificationQuery, toda
     )
 
 
-@router.get("", response_model=CertificationPage, responses={200: {**_CSV, "description": "a page, or every row as CSV"}})
+@router.get(
+    "", response_model=CertificationPage, responses={200: {**_CSV, "description": "a page, or every row as CSV"}}
+)
 async def list_certifications(
     engine: Engine, caller: Caller, today: Today, query: Annotated[CertificationQuery, Query()]
 ) -> CertificationPage | StreamingResponse:

@@ -13,8 +13,8 @@ from api.access import Caller
 from api.deps import Directory_
 from api.dispatch import Delivery, Dispatcher, new_certification_id
 from api.idempotency import request_hash
-from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
 from api.lead_auditor import check_lead_auditor
+from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
 from api.models.errors import ERRORS
 from domain import commands as cmd
 from domain.actors import Role
@@ -26,8 +26,12 @@ router = APIRouter(prefix="/certifications", tags=["commands"], responses=ERRORS
 CertificationId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200,
-           description="Repeat a request with the same key to get its first answer; nothing is applied twice."),
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Repeat a request with the same key to get its first answer; nothing is applied twice.",
+    ),
 ]
 
 # Routes of their own (Apply, AssignAuditFirm; AttachDocument is an upload, in
@@ -61,11 +65,18 @@ async def delivery_of(
 
 
 @router.post(
-    "", status_code=201, response_model=CommandResult, summary="Apply for certification",
+    "",
+    status_code=201,
+    response_model=CommandResult,
+    summary="Apply for certification",
     responses={201: {"headers": {"Location": {"description": "the new certification", "schema": {"type": "string"}}}}},
 )
 async def apply(
-    request: Request, body: ApplicationBody, caller: Caller, dispatcher: Dispatch, directory: Directory_,
+    request: Request,
+    body: ApplicationBody,
+    caller: Caller,
+    dispatcher: Dispatch,
+    directory: Directory_,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """A member applies for its own organisation; the Secretariat may apply on a member's
@@ -99,8 +110,13 @@ async def _applicant(caller: Principal, member_id: str | None, directory: Direct
 
 @router.post("/{certification_id}/assign-audit-firm", response_model=CommandResult, summary="Assign an audit firm")
 async def assign_audit_firm(
-    request: Request, certification_id: CertificationId, body: AssignAuditFirmBody, caller: Caller,
-    dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
+    request: Request,
+    certification_id: CertificationId,
+    body: AssignAuditFirmBody,
+    caller: Caller,
+    dispatcher: Dispatch,
+    directory: Directory_,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Engages an audit firm from the directory, with the accreditations it holds there."""
     await dispatcher.require_reach(caller, certification_id)
@@ -116,8 +132,13 @@ PlanAuditBody = body_of(cmd.PlanAudit)
 
 @router.post("/{certification_id}/plan-audit", response_model=CommandResult, summary="Plan audit")
 async def plan_audit(
-    request: Request, certification_id: CertificationId, body: PlanAuditBody, caller: Caller,  # type: ignore[valid-type]
-    dispatcher: Dispatch, directory: Directory_, idempotency_key: IdempotencyKey = None,
+    request: Request,
+    certification_id: CertificationId,
+    body: PlanAuditBody,  # type: ignore[valid-type]
+    caller: Caller,
+    dispatcher: Dispatch,
+    directory: Directory_,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Plans an audit led by one of the firm's registered auditors whose training holds until
     the audit ends (the directory's record; the workflow checks the dates and the lifecycle)."""
@@ -133,17 +154,25 @@ def _command_route(kind: type[BaseModel]) -> None:
     name = kind.model_fields["type"].default
 
     async def endpoint(
-        request: Request, certification_id: CertificationId, body: body_model, caller: Caller,  # type: ignore[valid-type]
-        dispatcher: Dispatch, idempotency_key: IdempotencyKey = None,
+        request: Request,
+        certification_id: CertificationId,
+        body: body_model,  # type: ignore[valid-type]
+        caller: Caller,
+        dispatcher: Dispatch,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response:
         await dispatcher.require_reach(caller, certification_id)
-        command = command_of(kind, caller, body.model_dump())
+        command = command_of(kind, caller, body.model_dump())  # type: ignore[attr-defined]
         return await dispatcher.deliver(await delivery_of(request, caller, certification_id, command, idempotency_key))
 
     endpoint.__doc__ = kind.__doc__
     router.add_api_route(
-        f"/{{certification_id}}/{name}", endpoint, methods=["POST"], response_model=CommandResult,
-        name=f"command_{name.replace('-', '_')}", summary=name.replace("-", " ").capitalize(),
+        f"/{{certification_id}}/{name}",
+        endpoint,
+        methods=["POST"],
+        response_model=CommandResult,
+        name=f"command_{name.replace('-', '_')}",
+        summary=name.replace("-", " ").capitalize(),
     )
 
 

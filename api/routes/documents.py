@@ -2,7 +2,7 @@
 size-limited, stored under their SHA-256), callers who see the certification download them,
 and the public downloads summary reports of certified entities from the register."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request, UploadFile
@@ -11,12 +11,12 @@ from sqlalchemy import RowMapping
 
 from api.access import Caller
 from api.deps import AppOptions, Connection, get_document_store
+from api.dispatch import Delivery
+from api.idempotency import request_hash
 from api.models.commands import CommandResult, Problem
 from api.models.documents import DocumentEntry, DocumentList
 from api.models.errors import AUTHENTICATED, ERRORS
 from api.queries import documents as q
-from api.dispatch import Delivery
-from api.idempotency import request_hash
 from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
 from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
@@ -39,12 +39,20 @@ def attachment(filename: str) -> str:
 
 @router.post(
     "/certifications/{certification_id}/audits/{audit_id}/documents",
-    status_code=201, response_model=CommandResult, responses={**ERRORS, 413: {"model": Problem}},
+    status_code=201,
+    response_model=CommandResult,
+    responses={**ERRORS, 413: {"model": Problem}},
     summary="Attach an audit document",
 )
 async def attach_document(
-    request: Request, certification_id: CertificationId, audit_id: AuditId, caller: Caller, dispatcher: Dispatch,
-    options: AppOptions, kind: Annotated[DocumentKind, Form()], file: UploadFile,
+    request: Request,
+    certification_id: CertificationId,
+    audit_id: AuditId,
+    caller: Caller,
+    dispatcher: Dispatch,
+    options: AppOptions,
+    kind: Annotated[DocumentKind, Form()],
+    file: UploadFile,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Upload a PDF as an audit's report or public summary. The assigned firm's auditors
@@ -61,7 +69,9 @@ async def attach_document(
         command = command_of(cmd.AttachDocument, caller, attachment_fields(audit_id, kind, stored, file.filename))
         # The multipart body is consumed by now; the request is its path, kind and content's digest.
         fingerprint = request_hash(request.method, request.url.path, f"{kind}\n{stored.sha256}".encode())
-        answer = await dispatcher.deliver(Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201))
+        answer = await dispatcher.deliver(
+            Delivery(caller, certification_id, command, idempotency_key, fingerprint, 201)
+        )
         held.answered(answer.status_code)
     if answer.status_code == 201:
         answer.headers["Location"] = str(
@@ -78,18 +88,27 @@ async def list_documents(
     rows = await q.documents_of(conn, certification_id, visible_to(caller))
     if rows is None:
         raise HTTPException(404, f"no certification {certification_id}")
-    return DocumentList(items=[
-        DocumentEntry.model_validate({**r, "url": str(request.url_for(
-            "download_document", certification_id=certification_id, sha256=r["sha256"]))})
-        for r in rows
-    ])
+    return DocumentList(
+        items=[
+            DocumentEntry.model_validate(
+                {
+                    **r,
+                    "url": str(
+                        request.url_for("download_document", certification_id=certification_id, sha256=r["sha256"])
+                    ),
+                }
+            )
+            for r in rows
+        ]
+    )
 
 
-_PDF = {200: {"content": {"application/pdf": {}}, "description": "the document"}}
+_PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "the document"}}
 
 
 @router.get(
-    "/certifications/{certification_id}/documents/{sha256}", response_class=Response,
+    "/certifications/{certification_id}/documents/{sha256}",
+    response_class=Response,
     responses={**_PDF, **AUTHENTICATED, 404: {"model": Problem}},
 )
 async def download_document(
@@ -101,7 +120,8 @@ async def download_document(
 
 
 @public_router.get(
-    "/{certification_id}/summary-reports/{sha256}", response_class=Response,
+    "/{certification_id}/summary-reports/{sha256}",
+    response_class=Response,
     responses={**_PDF, 404: {"model": Problem}},
 )
 async def download_summary_report(
@@ -116,9 +136,13 @@ async def _download(request: Request, row: RowMapping | None, sha256: str) -> Re
     if row is None or found is None:
         raise HTTPException(404, f"no document {sha256}")
     stored, content = found
-    return Response(content, media_type=stored.media_type, headers={
-        "Content-Disposition": attachment(row["filename"]),
-        "ETag": f'"{sha256}"',
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600",
-    })
+    return Response(
+        content,
+        media_type=stored.media_type,
+        headers={
+            "Content-Disposition": attachment(row["filename"]),
+            "ETag": f'"{sha256}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=3600",
+        },
+    )

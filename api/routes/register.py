@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from api.deps import AppOptions, Connection
 from api.models.register import RegisterEntry, RegisterPage, RegisterSummary
 from api.params import RegisterQuery, ScopeFilters
-from api.queries.register import register_page, register_summary
 from api.queries.documents import public_summaries
+from api.queries.register import register_page, register_summary
 from api.rows import register_entries
 
 router = APIRouter(prefix="/register", tags=["public register"])

@@ -12,8 +12,9 @@ from api.params import ScopeFilters
 from api.queries.oversight import review_queue
 from api.rows import review
 
-router = APIRouter(prefix="/review-queue", tags=["review queue"], dependencies=[Depends(secretariat)],
-                   responses=AUTHENTICATED)
+router = APIRouter(
+    prefix="/review-queue", tags=["review queue"], dependencies=[Depends(secretariat)], responses=AUTHENTICATED
+)
 
 
 @router.get("")

@@ -20,9 +20,7 @@ def require_secretariat(actor: Actor, action: str) -> None:
 def require_member(state: CertificationState, actor: Actor, action: str) -> None:
     require_role(actor, action, Role.MEMBER)
     if actor.organisation_id != state.member_id:
-        raise NotPermitted(
-            "access.own-organisation", f"only member {state.member_id} may {action} for this entity"
-        )
+        raise NotPermitted("access.own-organisation", f"only member {state.member_id} may {action} for this entity")
 
 
 def require_assigned_firm(state: CertificationState, actor: Actor, action: str) -> None:
@@ -30,9 +28,7 @@ def require_assigned_firm(state: CertificationState, actor: Actor, action: str) 
     firm = state.audit_firm
     if firm is None or actor.organisation_id != firm.firm_id:
         assigned = firm.firm_id if firm else "none"
-        raise NotPermitted(
-            "access.assigned-firm", f"only auditors of the assigned firm ({assigned}) may {action}"
-        )
+        raise NotPermitted("access.assigned-firm", f"only auditors of the assigned firm ({assigned}) may {action}")
 
 
 def require_system(actor: Actor, action: str) -> None:

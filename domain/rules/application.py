@@ -4,11 +4,11 @@ from domain import commands as cmd
 from domain import events as ev
 from domain.actors import Role
 from domain.errors import NotPermitted, RuleViolation
+from domain.events import Event
 from domain.policy import policy_for_standard
 from domain.rules.access import require_member, require_role, require_secretariat
 from domain.rules.emit import Emit
 from domain.state import CertificationState, Phase
-from domain.events import Event
 
 
 def apply(state: CertificationState, command: cmd.Apply, emit: Emit) -> list[Event]:
@@ -17,9 +17,7 @@ def apply(state: CertificationState, command: cmd.Apply, emit: Emit) -> list[Eve
     if actor.role == Role.MEMBER and actor.organisation_id != command.member_id:
         raise NotPermitted("access.own-organisation", "a member applies only for its own organisation")
     if state.phase != Phase.NEW:
-        raise RuleViolation(
-            "application.once", f"certification {state.certification_id} already has an application"
-        )
+        raise RuleViolation("application.once", f"certification {state.certification_id} already has an application")
     policy = policy_for_standard(command.standard.code)
     if policy is None:
         raise RuleViolation("standard.known", f"no scheme policy covers standard {command.standard.code}")
@@ -63,9 +61,7 @@ def require_accepted(state: CertificationState, action: str) -> None:
         )
 
 
-def submit_self_assessment(
-    state: CertificationState, command: cmd.SubmitSelfAssessment, emit: Emit
-) -> list[Event]:
+def submit_self_assessment(state: CertificationState, command: cmd.SubmitSelfAssessment, emit: Emit) -> list[Event]:
     require_member(state, command.actor, "submit the self-assessment")
     require_accepted(state, "submit a self-assessment")
     return [emit(ev.SelfAssessmentSubmitted, summary=command.summary)]
@@ -83,7 +79,5 @@ def assign_audit_firm(state: CertificationState, command: cmd.AssignAuditFirm, e
             f"{firm.name} holds no accreditation for {state.standard.code} valid on {emit.today}",
         )
     if state.open_audit is not None:
-        raise RuleViolation(
-            "audit-firm.no-open-audit", f"audit {state.open_audit.audit_id} is still open"
-        )
+        raise RuleViolation("audit-firm.no-open-audit", f"audit {state.open_audit.audit_id} is still open")
     return [emit(ev.AuditFirmAssigned, firm_id=firm.firm_id, firm_name=firm.name)]

@@ -8,13 +8,13 @@ from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType
 from domain.certificates import CertificateKind
 from domain.deadlines import DeadlineKind, Party, deadline_id
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_assigned_firm, require_secretariat
 from domain.rules.application import require_accepted
 from domain.rules.deadlines import audit_deadline, meet
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list[Event]:
@@ -47,9 +47,7 @@ def plan(state: CertificationState, command: cmd.PlanAudit, emit: Emit) -> list[
     return [planned, emit(ev.DeadlineSet, deadline=report)]
 
 
-def _check_type_fits_lifecycle(
-    state: CertificationState, policy: Policy, command: cmd.PlanAudit, today: date
-) -> None:
+def _check_type_fits_lifecycle(state: CertificationState, policy: Policy, command: cmd.PlanAudit, today: date) -> None:
     kind = command.audit_type
     certificate = state.certificate if state.certificate and state.certificate.is_live else None
     if kind in INITIAL_AUDITS:
@@ -75,9 +73,7 @@ def _check_type_fits_lifecycle(
         )
 
 
-def _check_first_audit(
-    state: CertificationState, policy: Policy, command: cmd.PlanAudit, today: date
-) -> None:
+def _check_first_audit(state: CertificationState, policy: Policy, command: cmd.PlanAudit, today: date) -> None:
     if command.audit_type == AuditType.PROVISIONAL_CERTIFICATION and policy.provisional_validity is None:
         raise RuleViolation("audit.type", f"{policy.scheme} grants no provisional certificates")
     if not state.self_assessment_submitted:
@@ -159,4 +155,3 @@ def return_report(state: CertificationState, command: cmd.ReturnReport, emit: Em
     require_secretariat(command.actor, "return an audit report")
     current_audit(state, command.audit_id, AuditStatus.REPORT_SUBMITTED)
     return [emit(ev.ReportReturned, audit_id=command.audit_id, reason=command.reason)]
-

@@ -5,12 +5,12 @@ from domain import events as ev
 from domain.certificates import Certificate, CertificateStatus
 from domain.deadlines import DeadlineKind
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.policy import policy_by_id
 from domain.rules.access import require_secretariat
 from domain.rules.deadlines import meet, of_kind, suspension_limit
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def _certificate(state: CertificationState, action: str, *statuses: CertificateStatus) -> Certificate:
@@ -18,9 +18,7 @@ def _certificate(state: CertificationState, action: str, *statuses: CertificateS
     if certificate is None or certificate.status not in statuses:
         current = certificate.status if certificate else "none"
         needed = " or ".join(s.value for s in statuses)
-        raise RuleViolation(
-            "certificate.status", f"cannot {action}: the certificate is {current}, not {needed}"
-        )
+        raise RuleViolation("certificate.status", f"cannot {action}: the certificate is {current}, not {needed}")
     return certificate
 
 

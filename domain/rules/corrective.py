@@ -2,16 +2,16 @@
 
 from domain import commands as cmd
 from domain import events as ev
+from domain.deadlines import DeadlineKind, deadline_id
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.nonconformities import NonConformity, Severity
 from domain.policy import policy_by_id
 from domain.rules.access import require_assigned_firm, require_member
-from domain.deadlines import DeadlineKind, deadline_id
 from domain.rules.deadlines import meet
 from domain.rules.emit import Emit
 from domain.rules.outcome import grant_full
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def _open_nc(state: CertificationState, nc_id: str) -> NonConformity:
@@ -29,9 +29,7 @@ def submit_cap(state: CertificationState, command: cmd.SubmitCorrectiveActionPla
     if nc.cap_submitted_on is not None:
         raise RuleViolation("cap.once", f"a plan for {nc.nc_id} was submitted on {nc.cap_submitted_on}")
     submitted = emit(ev.CorrectiveActionPlanSubmitted, nc_id=nc.nc_id, plan=command.plan)
-    still_without = [
-        m for m in state.open_majors(nc.audit_id) if m.cap_submitted_on is None and m.nc_id != nc.nc_id
-    ]
+    still_without = [m for m in state.open_majors(nc.audit_id) if m.cap_submitted_on is None and m.nc_id != nc.nc_id]
     return [submitted, *([] if still_without else meet(state, emit, deadline_id(DeadlineKind.CAP, nc.audit_id)))]
 
 

@@ -7,11 +7,11 @@ from domain import events as ev
 from domain.certificates import Certificate, CertificateKind, CertificateStatus
 from domain.deadlines import Consequence, Deadline, DeadlineKind, Party, deadline_id, kind_of, missed_at
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.policy import Policy, policy_by_id
 from domain.rules.access import require_secretariat, require_system
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list[Event]:
@@ -86,13 +86,9 @@ def extend(state: CertificationState, command: cmd.ExtendDeadline, emit: Emit) -
     require_secretariat(command.actor, "extend a deadline")
     deadline = _open(state, command.deadline_id)
     if deadline.kind == DeadlineKind.EXPIRY:
-        raise RuleViolation(
-            "deadline.extendable", "a certificate's expiry is not extended: re-certify instead"
-        )
+        raise RuleViolation("deadline.extendable", "a certificate's expiry is not extended: re-certify instead")
     if command.new_due <= deadline.due:
-        raise RuleViolation(
-            "deadline.later", f"the new due date must be after the current one ({deadline.due})"
-        )
+        raise RuleViolation("deadline.later", f"the new due date must be after the current one ({deadline.due})")
     return [
         emit(
             ev.DeadlineExtended,

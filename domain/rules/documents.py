@@ -5,10 +5,10 @@ from domain import events as ev
 from domain.audits import AuditStatus
 from domain.documents import AttachedDocument, DocumentKind
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.rules.access import require_assigned_firm
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 _SUBMITTED = frozenset({AuditStatus.REPORT_SUBMITTED, AuditStatus.RETURNED, AuditStatus.CLOSED})
 """The steps at which the audit's report has been submitted (a returned one included)."""

@@ -3,11 +3,11 @@
 from domain import commands as cmd
 from domain import events as ev
 from domain.errors import RuleViolation
+from domain.events import Event
 from domain.policy import policy_by_id
 from domain.rules.access import require_member
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def report_flows(state: CertificationState, command: cmd.ReportMaterialFlow, emit: Emit) -> list[Event]:

@@ -7,6 +7,7 @@ from domain import events as ev
 from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType, FindingSummary
 from domain.certificates import Certificate, CertificateKind, CertificateStatus
 from domain.deadlines import DeadlineKind
+from domain.events import Event
 from domain.nonconformities import Severity
 from domain.policy import MajorNcOutcome, Policy, policy_by_id
 from domain.rules.access import require_secretariat
@@ -14,7 +15,6 @@ from domain.rules.audit import current_audit
 from domain.rules.deadlines import audit_deadline, certificate_deadlines, meet, of_kind, surveillance_deadline
 from domain.rules.emit import Emit
 from domain.state import CertificationState
-from domain.events import Event
 
 
 def accept_report(state: CertificationState, command: cmd.AcceptReport, emit: Emit) -> list[Event]:
@@ -74,8 +74,10 @@ def _certify(
         return grant_full(state, policy, audit.audit_id, emit, "no major NC")
     granted_before = state.provisional_granted and policy.provisional_once
     if granted_before or policy.provisional_validity is None:
-        why = "a provisional certificate is granted only once" if granted_before else (
-            f"{policy.scheme} grants no provisional certificates"
+        why = (
+            "a provisional certificate is granted only once"
+            if granted_before
+            else (f"{policy.scheme} grants no provisional certificates")
         )
         return [emit(ev.CertificationRefused, audit_id=audit.audit_id, reason=why)]
     reason = f"{summary.majors} major NC(s)" if summary.majors else "provisional certification audit"

@@ -17,17 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
 from api.access import SESSION_COOKIE
-from domain.actors import Actor
-from eventstore import EventStore
 from api.app import create_app
 from api.deps import today
+from domain.actors import Actor
+from eventstore import EventStore
 from projections.projector import Projector
-from workflows.client import CertificationClient
 from tests.api.factories import TODAY, Programme
-from tests.api.serving import serving
 from tests.api.journey import Journey
+from tests.api.serving import serving
 from tests.people import People
 from tests.scenario import SECRETARIAT
+from workflows.client import CertificationClient
 
 
 def pinned(app: FastAPI) -> FastAPI:
@@ -85,7 +85,10 @@ async def projector(engine: AsyncEngine) -> AsyncIterator[Projector]:
 
 @pytest.fixture
 def journey(
-    env: WorkflowEnvironment, certifications: CertificationClient, store: EventStore, service: httpx.AsyncClient,
+    env: WorkflowEnvironment,
+    certifications: CertificationClient,
+    store: EventStore,
+    service: httpx.AsyncClient,
     people: People,
 ) -> Journey:
     """A certification's life over HTTP; see tests/api/journey.py."""

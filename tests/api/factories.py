@@ -3,9 +3,9 @@ under a standard code of its own, so a test sees only its rows (filter by `stand
 when other tests fill the same database; `remove()` takes them away again."""
 
 import uuid
-from decimal import Decimal
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -171,17 +171,29 @@ class Programme:
                 select(certifications.c.member_id).where(certifications.c.certification_id == certification_id)
             )
         row = {
-            "certification_id": certification_id, "member_id": member_id, "year": year, "category": category,
-            "tonnes_in": Decimal(tonnes_in), "tonnes_out": Decimal(tonnes_out), "reported_at": at(days(-30)),
+            "certification_id": certification_id,
+            "member_id": member_id,
+            "year": year,
+            "category": category,
+            "tonnes_in": Decimal(tonnes_in),
+            "tonnes_out": Decimal(tonnes_out),
+            "reported_at": at(days(-30)),
         } | fields
         await self._insert(material_flows, row)
 
     async def document(self, certification_id: str, audit_id: str, kind: str, sha256: str, **fields: Any) -> None:
         """An attached document's row (its bytes belong in the document store)."""
         row = {
-            "certification_id": certification_id, "audit_id": audit_id, "kind": kind, "sha256": sha256,
-            "filename": f"{audit_id}-{kind}.pdf", "size_bytes": 100, "media_type": "application/pdf",
-            "attached_at": at(days(-10)), "attached_by_user": "arno", "attached_by_organisation": "firm-a",
+            "certification_id": certification_id,
+            "audit_id": audit_id,
+            "kind": kind,
+            "sha256": sha256,
+            "filename": f"{audit_id}-{kind}.pdf",
+            "size_bytes": 100,
+            "media_type": "application/pdf",
+            "attached_at": at(days(-10)),
+            "attached_by_user": "arno",
+            "attached_by_organisation": "firm-a",
         } | fields
         await self._insert(documents, row)
 

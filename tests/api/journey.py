@@ -25,7 +25,9 @@ class CommandFailed(Exception):
 def http_call(command: cmd.Command, certification_id: str | None) -> tuple[str, dict[str, Any]]:
     """The path and JSON body that send this domain command."""
     if isinstance(command, cmd.Apply):
-        body = command.model_dump(mode="json", include={"entity_name", "standard", "facilities", "external_certifications"})
+        body = command.model_dump(
+            mode="json", include={"entity_name", "standard", "facilities", "external_certifications"}
+        )
         return "/api/v1/certifications", body
     if isinstance(command, cmd.AssignAuditFirm):
         return f"/api/v1/certifications/{certification_id}/assign-audit-firm", {"firm_id": command.firm.firm_id}
@@ -38,7 +40,11 @@ class Journey(Lifecycle):
     one the API gave the application."""
 
     def __init__(
-        self, env: WorkflowEnvironment, client: CertificationClient, store: EventStore, http: httpx.AsyncClient,
+        self,
+        env: WorkflowEnvironment,
+        client: CertificationClient,
+        store: EventStore,
+        http: httpx.AsyncClient,
         people: People,
     ) -> None:
         super().__init__(env, client, store)
@@ -48,7 +54,9 @@ class Journey(Lifecycle):
 
     async def post(self, command: cmd.Command, headers: dict[str, str] | None = None) -> httpx.Response:
         path, body = http_call(command, self.certification_id)
-        response = await self.http.post(path, json=body, headers={**self.people.bearer(command.actor), **(headers or {})})
+        response = await self.http.post(
+            path, json=body, headers={**self.people.bearer(command.actor), **(headers or {})}
+        )
         self.responses.append(response)
         return response
 
@@ -58,7 +66,8 @@ class Journey(Lifecycle):
         """Uploads a document to the audit as `actor`, as a browser's form would."""
         return await self.http.post(
             f"/api/v1/certifications/{self.certification_id}/audits/{audit_id}/documents",
-            data={"kind": kind}, files={"file": (filename, content, "application/pdf")},
+            data={"kind": kind},
+            files={"file": (filename, content, "application/pdf")},
             headers=self.people.bearer(actor),
         )
 

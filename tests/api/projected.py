@@ -12,4 +12,6 @@ async def projected(engine: AsyncEngine, lifecycle: Lifecycle) -> None:
     # workflow continues as new can wait on the new run's first task.
     version = len(await lifecycle.stored())
     async with engine.connect() as conn:
-        assert await caught_up(conn, lifecycle.certification_id, version, within_seconds=10), "the projector fell behind"
+        assert await caught_up(conn, lifecycle.certification_id, version, within_seconds=10), (
+            "the projector fell behind"
+        )

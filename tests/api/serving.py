@@ -49,8 +49,9 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
 
 @asynccontextmanager
 async def served(
-    app: FastAPI, timeout: float = 5.0, headers: dict[str, str] | None = None
+    app: FastAPI, client_timeout: float = 5.0, headers: dict[str, str] | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client calling `app`, served as `serving` serves it, until the block ends."""
-    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=timeout, headers=headers) as client:
+    """An httpx client calling `app` (each request waiting `client_timeout` at most), served as
+    `serving` serves it, until the block ends."""
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=client_timeout, headers=headers) as client:
         yield client

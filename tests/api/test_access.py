@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.access import SESSION_COOKIE
 from api.app import create_app
 from documents.store import DocumentStore
-
 from domain.actors import Actor
 from tests.api.factories import Programme, days
 from tests.people import AUDITOR_VIEWER, MEMBER_VIEWER, People
@@ -21,7 +20,9 @@ from tests.scenario import AUDITOR, MEMBER, OTHER_AUDITOR, OTHER_MEMBER, SECRETA
 async def two_members(programme: Programme) -> tuple[str, str]:
     """Nordic's certification audited by firm A, Other's by firm B, each with a deadline."""
     ours = await programme.certification("Nordic Rolling", member_id=MEMBER.organisation_id, audit_firm_id="firm-a")
-    theirs = await programme.certification("Other Casting", member_id=OTHER_MEMBER.organisation_id, audit_firm_id="firm-b")
+    theirs = await programme.certification(
+        "Other Casting", member_id=OTHER_MEMBER.organisation_id, audit_firm_id="firm-b"
+    )
     for certification_id in (ours, theirs):
         await programme.deadline(certification_id, "cap", days(20))
     return ours, theirs
@@ -148,7 +149,8 @@ async def test_every_read_of_one_certification_is_404_to_another_organisation(
     for certification_id in (ours, theirs):
         await programme.document(certification_id, "A1", "audit-report", stored.sha256)
     routes = [
-        path for path, operations in create_app(engine).openapi()["paths"].items()
+        path
+        for path, operations in create_app(engine).openapi()["paths"].items()
         if "get" in operations and path.startswith("/api/v1/certifications/{certification_id}")
     ]
     assert len(routes) == 3  # the certification, its documents, one document
@@ -168,9 +170,11 @@ async def test_sign_in_is_refused_with_429_after_five_failures_for_a_user_id(ano
     for _ in range(6):
         form = await anonymous.get("/login")
         token = form.cookies["certflow_sign_in"]
-        answers.append(await anonymous.post(
-            "/login", data={"user_id": user_id, "password": "guess", "csrf_token": token, "next": ""}
-        ))
+        answers.append(
+            await anonymous.post(
+                "/login", data={"user_id": user_id, "password": "guess", "csrf_token": token, "next": ""}
+            )
+        )
     anonymous.cookies.clear()
 
     assert [a.status_code for a in answers] == [401] * 5 + [429]

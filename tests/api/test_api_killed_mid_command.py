@@ -3,6 +3,7 @@ claimed and never gets an answer. A repeat with the same key, to another API pro
 answered within a few seconds with the command's own events, recorded exactly once."""
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -31,7 +32,9 @@ CERTFLOW = Path(sys.executable).with_name("certflow")
 
 
 @contextmanager
-def api_process(database_url: str, env: WorkflowEnvironment, task_queue: str, port: int) -> Iterator["subprocess.Popen[bytes]"]:
+def api_process(
+    database_url: str, env: WorkflowEnvironment, task_queue: str, port: int
+) -> Iterator["subprocess.Popen[bytes]"]:
     """`certflow api` as deployed, on this test's database, Temporal server and task queue."""
     settings = {
         **os.environ,
@@ -53,8 +56,9 @@ def api_process(database_url: str, env: WorkflowEnvironment, task_queue: str, po
 
 async def _claimed(engine: AsyncEngine, key: str) -> bool:
     async with engine.connect() as conn:
-        return (await conn.execute(select(idempotency_keys.c.user_id)
-                                   .where(idempotency_keys.c.idempotency_key == key))).first() is not None
+        return (
+            await conn.execute(select(idempotency_keys.c.user_id).where(idempotency_keys.c.idempotency_key == key))
+        ).first() is not None
 
 
 async def test_a_repeat_after_the_api_was_killed_mid_command_gets_its_events_once(
@@ -82,16 +86,16 @@ async def test_a_repeat_after_the_api_was_killed_mid_command_gets_its_events_onc
                 await asyncio.sleep(0.05)
             await asyncio.sleep(1.0)  # the update is on its way to Temporal
             process.kill()
-            try:
+            with contextlib.suppress(httpx.TransportError):
                 await in_flight
-            except httpx.TransportError:
-                pass
 
-    async with build_worker(env.client, engine, task_queue=task_queue):
-        async with served(create_app(engine, commands_client=client), timeout=30) as second_api:
-            started = time.monotonic()
-            repeated = await second_api.post(path, json=body, headers=headers)
-            waited = time.monotonic() - started
+    async with (
+        build_worker(env.client, engine, task_queue=task_queue),
+        served(create_app(engine, commands_client=client), client_timeout=30) as second_api,
+    ):
+        started = time.monotonic()
+        repeated = await second_api.post(path, json=body, headers=headers)
+        waited = time.monotonic() - started
 
     assert repeated.status_code == 201, repeated.text
     assert waited < 10, f"the repeat took {waited:.1f} s"

@@ -28,8 +28,12 @@ BODY_SECONDS = 1.0
 @pytest.fixture
 async def limited_url(engine: AsyncEngine, certifications: object) -> AsyncIterator[str]:
     """The API with commands, a 1 KiB document limit and a one-second body deadline."""
-    app = create_app(engine, commands_client=certifications, max_document_bytes=1024,  # type: ignore[arg-type]
-                     body_timeout_seconds=BODY_SECONDS)
+    app = create_app(
+        engine,
+        commands_client=certifications,
+        max_document_bytes=1024,  # type: ignore[arg-type]
+        body_timeout_seconds=BODY_SECONDS,
+    )
     async with serving(app) as url:
         yield url
 
@@ -95,9 +99,11 @@ async def test_an_upload_streamed_past_the_document_limit_is_413_and_stores_noth
     audit_id = await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
     before, stored = await journey.stored(), await documents_stored(engine)
     boundary = "limit-test"
-    start = (f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\naudit-report\r\n'
-             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
-             "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n").encode()
+    start = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\naudit-report\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    ).encode()
     async with httpx.AsyncClient(base_url=limited_url, timeout=30) as client:
         refused = await client.post(
             f"/api/v1/certifications/{journey.certification_id}/audits/{audit_id}/documents",
@@ -128,8 +134,11 @@ async def test_a_body_that_does_not_arrive_in_time_is_408(journey: Journey, limi
 
 async def test_a_page_form_over_the_limit_is_an_html_413(base_url: str) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        refused = await client.post("/login", content=chunks(2 * MiB, first=b"user_id="),
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+        refused = await client.post(
+            "/login",
+            content=chunks(2 * MiB, first=b"user_id="),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     assert refused.status_code == 413
     assert refused.headers["content-type"].startswith("text/html")

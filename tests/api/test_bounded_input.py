@@ -44,8 +44,12 @@ async def test_a_finding_note_past_its_bound_is_422_naming_it_and_the_audit_goes
     audit_id = await _audit_in_progress(journey)
     before = await journey.stored()
 
-    too_long = await _post(journey, AUDITOR, "record-findings", {"audit_id": audit_id, "findings": [_finding("n" * (NOTE_LENGTH + 1))]})
-    huge = await _post(journey, AUDITOR, "record-findings", {"audit_id": audit_id, "findings": [_finding("n" * 3 * MIB)]})
+    too_long = await _post(
+        journey, AUDITOR, "record-findings", {"audit_id": audit_id, "findings": [_finding("n" * (NOTE_LENGTH + 1))]}
+    )
+    huge = await _post(
+        journey, AUDITOR, "record-findings", {"audit_id": audit_id, "findings": [_finding("n" * 3 * MIB)]}
+    )
 
     assert too_long.status_code == 422, too_long.text
     assert too_long.json()["detail"][0]["loc"] == ["body", "findings", 0, "note"]
@@ -79,12 +83,16 @@ async def test_a_due_date_past_the_calendar_bound_is_422_and_the_deadline_can_st
     [surveillance] = [d for d in (await journey.state()).deadlines if d.startswith("surveillance:")]
     before = await journey.stored()
 
-    far = await _post(journey, SECRETARIAT, "extend-deadline", {"deadline_id": surveillance, "new_due": "9999-12-31", "reason": "r"})
+    far = await _post(
+        journey, SECRETARIAT, "extend-deadline", {"deadline_id": surveillance, "new_due": "9999-12-31", "reason": "r"}
+    )
 
     assert far.status_code == 422, far.text
     assert far.json()["detail"][0]["loc"] == ["body", "new_due"]
     assert await journey.stored() == before
-    extended = cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id=surveillance, new_due=date(2043, 12, 1), reason="site closed")
+    extended = cmd.ExtendDeadline(
+        actor=SECRETARIAT, deadline_id=surveillance, new_due=date(2043, 12, 1), reason="site closed"
+    )
     assert [e.type for e in await journey.send(extended)] == ["DeadlineExtended"]
     assert await _level_with_its_stream(journey)
 
@@ -115,4 +123,4 @@ async def test_findings_that_add_up_past_the_record_bound_are_refused_naming_the
     assert answers[-1].status_code == 409 and answers[-1].json()["rule"] == "record.size"
     assert await _level_with_its_stream(journey)
     report = cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=EPOCH, summary="report")
-    assert [e.type for e in await journey.send(report)][0] == "ReportSubmitted"
+    assert next(e.type for e in await journey.send(report)) == "ReportSubmitted"

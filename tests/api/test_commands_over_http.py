@@ -28,7 +28,9 @@ async def test_a_member_applies_and_the_lifecycle_runs_to_a_full_certificate_ove
 async def test_a_refused_command_is_409_naming_the_rule_and_records_nothing(journey: Journey) -> None:
     await journey.admit()
     before = await journey.stored()
-    too_soon = journey.plan_command(AuditType.CERTIFICATION, EPOCH).model_copy(update={"audit_type": AuditType.SURVEILLANCE})
+    too_soon = journey.plan_command(AuditType.CERTIFICATION, EPOCH).model_copy(
+        update={"audit_type": AuditType.SURVEILLANCE}
+    )
     refused = await journey.post(too_soon)
 
     assert refused.status_code == 409, refused.text
@@ -48,7 +50,8 @@ async def test_a_command_on_another_members_certification_is_404_as_if_it_did_no
     await journey.admit()
     probe = await journey.post(cmd.SubmitSelfAssessment(actor=OTHER_MEMBER, summary="not mine"))
     unknown = await journey.http.post(
-        "/api/v1/certifications/cert-nobody/submit-self-assessment", json={"summary": "x"},
+        "/api/v1/certifications/cert-nobody/submit-self-assessment",
+        json={"summary": "x"},
         headers=journey.people.bearer(MEMBER),
     )
 
@@ -79,8 +82,11 @@ async def test_a_refusal_is_the_first_answer_too(journey: Journey) -> None:
         for _ in range(2)
     ]
     assert [r.status_code for r in refused_twice] == [409, 409]
-    assert refused_twice[1].json() == refused_twice[0].json() == {
-        "detail": refused_twice[0].json()["detail"], "rule": "application.pending"}
+    assert (
+        refused_twice[1].json()
+        == refused_twice[0].json()
+        == {"detail": refused_twice[0].json()["detail"], "rule": "application.pending"}
+    )
 
 
 async def test_of_two_conflicting_commands_at_once_one_wins_and_the_other_is_409(journey: Journey) -> None:
@@ -100,15 +106,23 @@ async def test_malformed_input_is_422_naming_the_field_and_records_nothing(journ
     before = await journey.stored()
     bad_dates = await journey.http.post(
         f"/api/v1/certifications/{journey.certification_id}/plan-audit",
-        json={"audit_id": "A1", "audit_type": "certification", "starts_on": "2040-02-10", "ends_on": "2040-02-01",
-              "lead_auditor": "arno"},
+        json={
+            "audit_id": "A1",
+            "audit_type": "certification",
+            "starts_on": "2040-02-10",
+            "ends_on": "2040-02-01",
+            "lead_auditor": "arno",
+        },
         headers=journey.people.bearer(AUDITOR),
     )
     missing = await journey.http.post(
-        f"/api/v1/certifications/{journey.certification_id}/suspend", json={}, headers=journey.people.bearer(SECRETARIAT)
+        f"/api/v1/certifications/{journey.certification_id}/suspend",
+        json={},
+        headers=journey.people.bearer(SECRETARIAT),
     )
     unknown_field = await journey.http.post(
-        f"/api/v1/certifications/{journey.certification_id}/suspend", json={"reason": "x", "actor": {"role": "system"}},
+        f"/api/v1/certifications/{journey.certification_id}/suspend",
+        json={"reason": "x", "actor": {"role": "system"}},
         headers=journey.people.bearer(SECRETARIAT),
     )
 
@@ -116,7 +130,6 @@ async def test_malformed_input_is_422_naming_the_field_and_records_nothing(journ
     assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["body", "reason"]
     assert unknown_field.status_code == 422 and unknown_field.json()["detail"][0]["loc"] == ["body", "actor"]
     assert await journey.stored() == before
-
 
 
 async def test_an_audit_is_led_by_a_registered_auditor_of_the_firm_whose_training_holds(journey: Journey) -> None:

@@ -37,7 +37,7 @@ async def test_a_command_no_worker_takes_is_503_and_applied_once_when_repeated_w
     client = CertificationClient(env.client, task_queue, command_timeout=timedelta(seconds=1))
     path, body = http_call(Lifecycle.apply_command(Lifecycle(env, client, store)), None)
     key = {"Idempotency-Key": f"apply-{uuid.uuid4()}", **people.bearer(MEMBER)}
-    async with served(create_app(engine, commands_client=client), timeout=PATIENCE) as http:
+    async with served(create_app(engine, commands_client=client), client_timeout=PATIENCE) as http:
         unanswered = await http.post(path, json=body, headers=key)
         _undelivered(unanswered)
 
@@ -59,7 +59,9 @@ async def test_a_command_while_the_temporal_server_is_down_is_503_within_a_bound
     client = CertificationClient(down.client, "certflow-nowhere", command_timeout=timedelta(seconds=1))
     path, body = http_call(Lifecycle.apply_command(Lifecycle(down, client, store)), None)
     await down.shutdown()
-    async with served(create_app(engine, commands_client=client), timeout=PATIENCE) as http:
-        answer = await http.post(path, json=body, headers={"Idempotency-Key": f"k-{uuid.uuid4()}", **people.bearer(MEMBER)})
+    async with served(create_app(engine, commands_client=client), client_timeout=PATIENCE) as http:
+        answer = await http.post(
+            path, json=body, headers={"Idempotency-Key": f"k-{uuid.uuid4()}", **people.bearer(MEMBER)}
+        )
 
     _undelivered(answer)

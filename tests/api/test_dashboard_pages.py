@@ -55,8 +55,13 @@ async def test_the_overview_previews_the_oldest_reports_and_links_to_the_whole_r
 ) -> None:
     for n in range(23):
         certification_id = await programme.certification(f"Reviewed {n:02d}")
-        await programme.audit(certification_id, "certification", days(-40), status="report-submitted",
-                              report_submitted_at=at(days(-30 + n)))
+        await programme.audit(
+            certification_id,
+            "certification",
+            days(-40),
+            status="report-submitted",
+            report_submitted_at=at(days(-30 + n)),
+        )
     overview = (await http.get("/", params={"standard": programme.standard})).text
     assert "<dd>23</dd>" in overview
     assert "Reviewed 00" in overview and "Reviewed 19" in overview and "Reviewed 20" not in overview

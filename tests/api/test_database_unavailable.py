@@ -29,8 +29,9 @@ async def test_while_the_database_refuses_connections_requests_are_503_with_retr
         async with served(create_app(nowhere)) as http:
             answers: list[httpx.Response] = [
                 await http.get("/api/v1/certifications", headers=people.bearer(MEMBER)),
-                await http.post("/api/v1/certifications/cert-x/suspend", json={"reason": "x"},
-                                headers=people.bearer(MEMBER)),
+                await http.post(
+                    "/api/v1/certifications/cert-x/suspend", json={"reason": "x"}, headers=people.bearer(MEMBER)
+                ),
                 await http.get("/api/v1/register"),
             ]
             page = await http.get("/register", headers={"Accept": "text/html"})

@@ -35,7 +35,11 @@ async def test_the_assigned_firm_uploads_the_audit_report_and_the_member_downloa
         f"/api/v1/certifications/{journey.certification_id}/documents", headers=journey.people.bearer(MEMBER)
     )
     [entry] = listed.json()["items"]
-    assert (entry["kind"], entry["filename"], entry["size_bytes"]) == ("audit-report", "Rapport d’audit.pdf", len(content))
+    assert (entry["kind"], entry["filename"], entry["size_bytes"]) == (
+        "audit-report",
+        "Rapport d’audit.pdf",
+        len(content),
+    )
     downloaded = await journey.http.get(entry["url"], headers=journey.people.bearer(MEMBER))
     assert downloaded.status_code == 200 and downloaded.content == content
     assert downloaded.headers["content-type"] == "application/pdf"
@@ -82,11 +86,13 @@ async def test_an_attached_document_is_refused_a_second_time_naming_the_rule(jou
 async def small_uploads(engine: AsyncEngine, certifications: CertificationClient) -> AsyncIterator[httpx.AsyncClient]:
     """The API with a 1 KiB document limit."""
     app = create_app(engine, commands_client=certifications, max_document_bytes=1024)
-    async with served(app, timeout=30) as client:
+    async with served(app, client_timeout=30) as client:
         yield client
 
 
-async def test_a_file_over_the_size_limit_is_413_and_records_nothing(journey: Journey, small_uploads: httpx.AsyncClient) -> None:
+async def test_a_file_over_the_size_limit_is_413_and_records_nothing(
+    journey: Journey, small_uploads: httpx.AsyncClient
+) -> None:
     await journey.admit()
     audit_id = await journey.report(AuditType.CERTIFICATION, EPOCH, findings())
     before = await journey.stored()

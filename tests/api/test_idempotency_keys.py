@@ -15,8 +15,11 @@ from tests.scenario import MEMBER
 
 async def _age(engine: AsyncEngine, key: str, by: object) -> None:
     async with engine.begin() as conn:
-        await conn.execute(update(idempotency_keys).where(idempotency_keys.c.idempotency_key == key)
-                           .values(created_at=datetime.now(UTC) - by))  # type: ignore[operator]
+        await conn.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.idempotency_key == key)
+            .values(created_at=datetime.now(UTC) - by)
+        )  # type: ignore[operator]
 
 
 async def test_a_key_is_held_by_one_request_then_answers_every_repeat(engine: AsyncEngine, people: People) -> None:

@@ -24,8 +24,11 @@ K = idempotency_keys.c
 async def _forget_the_answer(engine: AsyncEngine, key: str) -> None:
     """As if the process that claimed the key died before it recorded the answer."""
     async with engine.begin() as conn:
-        await conn.execute(update(idempotency_keys).where(K.idempotency_key == key)
-                           .values(completed_at=None, status_code=None, response=None))
+        await conn.execute(
+            update(idempotency_keys)
+            .where(K.idempotency_key == key)
+            .values(completed_at=None, status_code=None, response=None)
+        )
 
 
 async def _lose_the_record(engine: AsyncEngine, key: str) -> None:
@@ -35,8 +38,11 @@ async def _lose_the_record(engine: AsyncEngine, key: str) -> None:
 
 async def _age(engine: AsyncEngine, key: str) -> None:
     async with engine.begin() as conn:
-        await conn.execute(update(idempotency_keys).where(K.idempotency_key == key)
-                           .values(created_at=datetime.now(UTC) - RETENTION * 2))
+        await conn.execute(
+            update(idempotency_keys)
+            .where(K.idempotency_key == key)
+            .values(created_at=datetime.now(UTC) - RETENTION * 2)
+        )
 
 
 async def test_a_repeat_of_a_command_whose_process_died_gets_its_events_at_once(

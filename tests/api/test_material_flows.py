@@ -24,13 +24,19 @@ async def test_a_certified_member_reports_last_years_flows_and_the_secretariat_s
     await journey.admit(standard="ASI-CoC", facilities=(CASTHOUSE,))
     await journey.audit(AuditType.CERTIFICATION, EPOCH, findings())
     await journey.on(date(2041, 1, 15))
-    body = {"year": 2040, "flows": [{"category": "primary-aluminium", "tonnes_in": "1200.5", "tonnes_out": "1100"},
-                                    {"category": "post-consumer-scrap", "tonnes_in": "80", "tonnes_out": "0"}]}
+    body = {
+        "year": 2040,
+        "flows": [
+            {"category": "primary-aluminium", "tonnes_in": "1200.5", "tonnes_out": "1100"},
+            {"category": "post-consumer-scrap", "tonnes_in": "80", "tonnes_out": "0"},
+        ],
+    }
     path = f"/api/v1/certifications/{journey.certification_id}/report-material-flow"
     reported = await journey.http.post(path, json=body, headers=journey.people.bearer(MEMBER))
     twice = await journey.http.post(path, json=body, headers=journey.people.bearer(MEMBER))
     negative = await journey.http.post(
-        path, json={"year": 2040, "flows": [{"category": "alumina", "tonnes_in": "-1", "tonnes_out": "0"}]},
+        path,
+        json={"year": 2040, "flows": [{"category": "alumina", "tonnes_in": "-1", "tonnes_out": "0"}]},
         headers=journey.people.bearer(MEMBER),
     )
 
@@ -44,11 +50,15 @@ async def test_a_certified_member_reports_last_years_flows_and_the_secretariat_s
             "/api/v1/material-flows", params={"year": 2040}, headers=journey.people.bearer(actor)
         )
         seen[actor.user_id] = [
-            (i["category"], i["tonnes_in"], i["tonnes_out"]) for i in listed.json()["items"]
+            (i["category"], i["tonnes_in"], i["tonnes_out"])
+            for i in listed.json()["items"]
             if i["certification_id"] == journey.certification_id
         ]
-    assert seen["sam"] == seen["maria"] == [("post-consumer-scrap", "80.000", "0.000"),
-                                            ("primary-aluminium", "1200.500", "1100.000")]
+    assert (
+        seen["sam"]
+        == seen["maria"]
+        == [("post-consumer-scrap", "80.000", "0.000"), ("primary-aluminium", "1200.500", "1100.000")]
+    )
     assert seen["otto"] == []
 
 
@@ -65,12 +75,19 @@ async def test_public_totals_show_only_where_enough_members_reported(
 
     assert totals.status_code == 200
     assert totals.json() == {
-        "items": [{"year": 2030, "category": "primary-aluminium", "members": 3, "tonnes_in": "600.000",
-                   "tonnes_out": "150.000"}],
+        "items": [
+            {
+                "year": 2030,
+                "category": "primary-aluminium",
+                "members": 3,
+                "tonnes_in": "600.000",
+                "tonnes_out": "150.000",
+            }
+        ],
         "public_threshold": 3,
     }
     page = await anonymous.get("/register", params={"standard": programme.standard})
-    assert "primary aluminium</th><td class=\"num\">3</td><td class=\"num\">600.000</td>" in page.text
+    assert 'primary aluminium</th><td class="num">3</td><td class="num">600.000</td>' in page.text
     assert "alumina</th>" not in page.text
 
 

@@ -65,7 +65,8 @@ async def test_a_member_never_sees_another_organisations_certification(
     await page.goto(f"{base_url}/member")
     opened = await page.goto(f"{base_url}/member/{theirs}")
     posted = await page.request.post(
-        f"{base_url}/member/{theirs}/submit-cap", form={"csrf_token": csrf_token, "nc_id": "x", "plan": "mine now"},
+        f"{base_url}/member/{theirs}/submit-cap",
+        form={"csrf_token": csrf_token, "nc_id": "x", "plan": "mine now"},
         max_redirects=0,
     )
 
@@ -99,9 +100,11 @@ async def test_a_member_submits_its_self_assessment_and_a_corrective_action_plan
     await journey.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))
     await projected(engine, journey)
     await page.goto(f"{service_url}/member")
-    await page.locator("section", has=page.locator("#ncs")).locator(
-        f'a[href$="/member/{journey.certification_id}#ncs"]'
-    ).click()
+    await (
+        page.locator("section", has=page.locator("#ncs"))
+        .locator(f'a[href$="/member/{journey.certification_id}#ncs"]')
+        .click()
+    )
     cap = page.get_by_role("form", name="NC 1.1: major")
     if screenshots := os.environ.get("CERTFLOW_SCREENSHOTS"):
         await page.screenshot(path=Path(screenshots) / "member-certification.png", full_page=True)
@@ -147,9 +150,13 @@ async def test_a_member_applies_through_the_form_and_lands_on_its_new_certificat
     await form.get_by_label("Country, row 1").fill("no")
     await form.get_by_role("button", name="Apply").click()
     await expect(page.locator("p.done[role=status]")).to_have_text(
-        "Application submitted: the Secretariat reviews it next.")
+        "Application submitted: the Secretariat reviews it next."
+    )
     await expect(page.locator(".lede")).to_contain_text("applied")
     certification_id = page.url.split("/member/")[1].split("?")[0]
     state = await certifications.state(certification_id)
     assert (state.member_id, state.entity_name, [f.country for f in state.facilities]) == (
-        MEMBER.organisation_id, "Nordic Casthouse", ["NO"])
+        MEMBER.organisation_id,
+        "Nordic Casthouse",
+        ["NO"],
+    )

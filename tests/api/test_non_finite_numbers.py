@@ -26,11 +26,13 @@ async def test_a_non_finite_number_in_a_command_is_422_naming_the_field(journey:
         headers={**journey.people.bearer(MEMBER), "Content-Type": "application/json"},
     )
     reason = await journey.http.post(
-        f"{path}/suspend", content=f'{{"reason": {number}}}',
+        f"{path}/suspend",
+        content=f'{{"reason": {number}}}',
         headers={**journey.people.bearer(SECRETARIAT), "Content-Type": "application/json"},
     )
     whole = await journey.http.post(
-        f"{path}/suspend", content=number,
+        f"{path}/suspend",
+        content=number,
         headers={**journey.people.bearer(SECRETARIAT), "Content-Type": "application/json"},
     )
 

@@ -88,14 +88,27 @@ async def _scripted(engine: AsyncEngine) -> None:
     programme = Programme(engine, standard=STANDARD)
     certified = await programme.certification("Contract Smelting")
     suspended = await programme.certification(
-        "Contract Rolling", certificate_status="suspended", open_majors=1, audit_firm_id=AUDITOR.organisation_id,
-        audit_firm_name="Firm A Assurance", current_audit_id="audit-1", current_audit_status="report-submitted",
+        "Contract Rolling",
+        certificate_status="suspended",
+        open_majors=1,
+        audit_firm_id=AUDITOR.organisation_id,
+        audit_firm_name="Firm A Assurance",
+        current_audit_id="audit-1",
+        current_audit_status="report-submitted",
     )
     assert [certified, suspended] == SCRIPTED
     await programme.deadline(certified, "surveillance", days(200), opens=days(20))
     await programme.deadline(suspended, "cap", days(-2))
-    await programme.audit(suspended, "surveillance", days(-40), audit_id="audit-1", status="report-submitted",
-                          report_submitted_at=days(-30), audit_firm_id=AUDITOR.organisation_id, major_ncs=1)
+    await programme.audit(
+        suspended,
+        "surveillance",
+        days(-40),
+        audit_id="audit-1",
+        status="report-submitted",
+        report_submitted_at=days(-30),
+        audit_firm_id=AUDITOR.organisation_id,
+        major_ncs=1,
+    )
     await programme.nonconformity(suspended, "4.2", "major", audit_id="audit-1")
     await programme.event(suspended, 1, "CertificateSuspended", "suspended", reason="major NC open")
     for certification_id in SCRIPTED:
@@ -110,7 +123,9 @@ async def _deployed(server_url: str) -> AsyncIterator[Deployment]:
         try:
             people = await register(engine)
             await _scripted(engine)
-            async with build_worker(environment.client, engine, task_queue=f"certflow-contract-{uuid.uuid4()}") as worker:
+            async with build_worker(
+                environment.client, engine, task_queue=f"certflow-contract-{uuid.uuid4()}"
+            ) as worker:
                 client = CertificationClient(environment.client, worker.task_queue)
                 await _certified_with_documents(Lifecycle(environment, client, EventStore(engine)), engine)
                 await Projector(engine).catch_up()
@@ -170,9 +185,7 @@ def _contract(*, mode: str, examples: int, phases: tuple[str, ...]) -> schemathe
             "body.standard.code": {"dictionary": "standards", "probability": sometimes},
         },
         "generation": {"mode": mode, "max-examples": examples, "database": "none"},
-        "phases": {
-            phase: {"enabled": phase in phases} for phase in ("examples", "coverage", "fuzzing", "stateful")
-        },
+        "phases": {phase: {"enabled": phase in phases} for phase in ("examples", "coverage", "fuzzing", "stateful")},
     }
     return schemathesis.openapi.from_dict(DOCUMENT, config=SchemathesisConfig.from_dict(config))
 
@@ -184,9 +197,7 @@ as_a_member = _contract(mode="positive", examples=10, phases=("examples", "fuzzi
 
 
 def _call(case: schemathesis.Case, deployment: Deployment, caller: Actor) -> None:
-    case.call_and_validate(
-        base_url=deployment.url, headers=deployment.people.bearer(caller), checks=CHECKS, timeout=10
-    )
+    case.call_and_validate(base_url=deployment.url, headers=deployment.people.bearer(caller), checks=CHECKS, timeout=10)
 
 
 def test_the_served_document_is_the_one_the_contract_is_generated_from(deployment: Deployment) -> None:
@@ -214,7 +225,8 @@ def test_every_operation_answers_a_member_as_the_document_declares(
 def test_half_a_surrogate_pair_in_a_body_is_refused_with_a_readable_422(deployment: Deployment) -> None:
     # JSON may escape half a surrogate pair, which is not UTF-8: schemathesis never sends one.
     refused = httpx.post(
-        f"{deployment.url}/api/v1/certifications/{LIVE}/suspend", content=b'{"reason": "half \\ud800 a pair"}',
+        f"{deployment.url}/api/v1/certifications/{LIVE}/suspend",
+        content=b'{"reason": "half \\ud800 a pair"}',
         headers={**deployment.people.bearer(SECRETARIAT), "Content-Type": "application/json"},
     )
 

@@ -167,8 +167,15 @@ async def test_the_counts_cache_drops_expired_entries(engine: AsyncEngine) -> No
 
 def a_request(app: FastAPI, root_path: str = "") -> Request:
     scope = {
-        "type": "http", "app": app, "router": app.router, "scheme": "https", "server": ("certflow.test", 8443),
-        "path": "/", "root_path": root_path, "headers": [(b"host", b"certflow.test:8443")], "query_string": b"",
+        "type": "http",
+        "app": app,
+        "router": app.router,
+        "scheme": "https",
+        "server": ("certflow.test", 8443),
+        "path": "/",
+        "root_path": root_path,
+        "headers": [(b"host", b"certflow.test:8443")],
+        "query_string": b"",
     }
     return Request(scope)
 

@@ -14,7 +14,8 @@ async def test_another_organisations_certification_answers_as_an_unknown_one(jou
 
     async def probe(certification_id: str, headers: dict[str, str]) -> httpx.Response:
         return await journey.http.post(
-            f"/api/v1/certifications/{certification_id}/submit-self-assessment", json={"summary": "probe"},
+            f"/api/v1/certifications/{certification_id}/submit-self-assessment",
+            json={"summary": "probe"},
             headers=headers,
         )
 

@@ -139,4 +139,3 @@ async def test_metrics_answer_200_with_the_database_source_down_when_it_cannot_b
         await nowhere.dispose()
     assert response.status_code == 200
     assert 'certflow_source_up{source="database"} 0' in response.text
-

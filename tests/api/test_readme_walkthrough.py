@@ -17,7 +17,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def walkthrough() -> str:
-    found = re.search(r"<!-- walkthrough:start -->\n```sh\n(.*?)```\n<!-- walkthrough:end -->", README.read_text(), re.S)
+    found = re.search(
+        r"<!-- walkthrough:start -->\n```sh\n(.*?)```\n<!-- walkthrough:end -->", README.read_text(), re.S
+    )
     assert found, "README.md lost its walkthrough block"
     return found.group(1)
 
@@ -27,13 +29,23 @@ async def test_the_readme_walkthrough_takes_an_application_to_a_full_certificate
     service: httpx.AsyncClient, people: People
 ) -> None:
     env = {
-        **os.environ, "API": str(service.base_url.join("/api/v1")), "FIRM": AUDITOR.organisation_id, "LEAD": AUDITOR.user_id,
-        "MEMBER_TOKEN": people.tokens[MEMBER.user_id], "SECRETARIAT_TOKEN": people.tokens[SECRETARIAT.user_id],
+        **os.environ,
+        "API": str(service.base_url.join("/api/v1")),
+        "FIRM": AUDITOR.organisation_id,
+        "LEAD": AUDITOR.user_id,
+        "MEMBER_TOKEN": people.tokens[MEMBER.user_id],
+        "SECRETARIAT_TOKEN": people.tokens[SECRETARIAT.user_id],
         "AUDITOR_TOKEN": people.tokens[AUDITOR.user_id],
     }
     process = await asyncio.create_subprocess_exec(
-        "bash", "-euo", "pipefail", "-c", walkthrough(), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "bash",
+        "-euo",
+        "pipefail",
+        "-c",
+        walkthrough(),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
 

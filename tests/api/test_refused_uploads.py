@@ -18,9 +18,10 @@ from tests.scenario import AUDITOR, EPOCH, findings, pdf
 
 async def _stored(engine: AsyncEngine, content: bytes) -> int:
     async with engine.connect() as conn:
-        return await conn.scalar(
-            select(func.count()).where(documents.c.sha256 == hashlib.sha256(content).hexdigest())
-        ) or 0
+        return (
+            await conn.scalar(select(func.count()).where(documents.c.sha256 == hashlib.sha256(content).hexdigest()))
+            or 0
+        )
 
 
 async def test_an_upload_to_an_audit_that_does_not_exist_leaves_no_stored_document(
@@ -58,7 +59,8 @@ async def test_an_upload_refused_through_the_worklist_form_leaves_no_stored_docu
     content = pdf(f"a form's report {uuid.uuid4()}")
     refused = await journey.http.post(
         f"/worklist/{journey.certification_id}/attach-document",
-        data={"audit_id": "A-nowhere", "kind": "audit-report"}, files={"file": ("report.pdf", content, "application/pdf")},
+        data={"audit_id": "A-nowhere", "kind": "audit-report"},
+        files={"file": ("report.pdf", content, "application/pdf")},
         headers=journey.people.bearer(AUDITOR),
     )
 

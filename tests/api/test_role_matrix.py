@@ -33,11 +33,18 @@ BODIES: dict[str, dict] = {
     "reject-application": {"reason": "incomplete"},
     "submit-self-assessment": {"summary": "assessed"},
     "assign-audit-firm": {"firm_id": "firm-a"},
-    "plan-audit": {"audit_id": "M1", "audit_type": "certification", "starts_on": "2040-03-01",
-                   "ends_on": "2040-03-03", "lead_auditor": "arno"},
+    "plan-audit": {
+        "audit_id": "M1",
+        "audit_type": "certification",
+        "starts_on": "2040-03-01",
+        "ends_on": "2040-03-03",
+        "lead_auditor": "arno",
+    },
     "start-audit": {"audit_id": "M0"},
-    "record-findings": {"audit_id": "M0",
-                        "findings": [{"criterion": "1.1", "facility_id": "mill", "kind": "conformance"}]},
+    "record-findings": {
+        "audit_id": "M0",
+        "findings": [{"criterion": "1.1", "facility_id": "mill", "kind": "conformance"}],
+    },
     "submit-report": {"audit_id": "M0", "on_site_ended_on": "2040-01-02", "summary": "report"},
     "accept-report": {"audit_id": "M0"},
     "return-report": {"audit_id": "M0", "reason": "incomplete"},
@@ -47,8 +54,10 @@ BODIES: dict[str, dict] = {
     "reinstate": {"reason": "resolved"},
     "withdraw": {"reason": "left the programme"},
     "extend-deadline": {"deadline_id": "none", "new_due": "2041-01-01", "reason": "force majeure"},
-    "report-material-flow": {"year": 2039, "flows": [{"category": "primary-aluminium", "tonnes_in": "1",
-                                                      "tonnes_out": "1"}]},
+    "report-material-flow": {
+        "year": 2039,
+        "flows": [{"category": "primary-aluminium", "tonnes_in": "1", "tonnes_out": "1"}],
+    },
 }
 OUT_OF_REACH = (OTHER_MEMBER, OTHER_AUDITOR)
 
@@ -76,14 +85,16 @@ async def test_every_command_by_every_role(journey: Journey) -> None:
                 if (actor.role in MAY_GIVE[command] and actor not in OUT_OF_REACH) != allowed_first:
                     continue
                 response = await journey.http.post(
-                    f"/api/v1/certifications/{journey.certification_id}/{command}", json=body,
+                    f"/api/v1/certifications/{journey.certification_id}/{command}",
+                    json=body,
                     headers=journey.people.bearer(actor),
                 )
                 answers[(command, actor.user_id)] = (response.status_code, response.json().get("rule"))
 
     wrong = {
         (command, actor.user_id): answers[(command, actor.user_id)]
-        for command in BODIES for actor in EVERYONE
+        for command in BODIES
+        for actor in EVERYONE
         if answers[(command, actor.user_id)][0] not in expected(command, actor)
     }
     assert wrong == {}

@@ -26,7 +26,8 @@ async def sign_in(client: httpx.AsyncClient, user_id: str, password: str, token:
     """The sign-in form posted with `token` as its double-submit cookie (not the cookie jar's:
     each refusal sets a fresh one, and these run concurrently)."""
     return await client.post(
-        "/login", data={"user_id": user_id, "password": password, "csrf_token": token, "next": ""},
+        "/login",
+        data={"user_id": user_id, "password": password, "csrf_token": token, "next": ""},
         headers={"Cookie": f"certflow_sign_in={token}"},
     )
 

@@ -21,8 +21,12 @@ async def sign_in(page: Page, base_url: str, user_id: str, password: str) -> Non
 @pytest.mark.parametrize(
     ("actor", "home", "links", "organisation"),
     [
-        (SECRETARIAT, "Overview", ["Overview", "Certifications", "Programme", "Public register"],
-         "Aluminium Stewardship Initiative"),
+        (
+            SECRETARIAT,
+            "Overview",
+            ["Overview", "Certifications", "Programme", "Public register"],
+            "Aluminium Stewardship Initiative",
+        ),
         (MEMBER, "Your certifications", ["Your certifications", "Public register"], "Nordic Aluminium"),
         (AUDITOR, "Worklist", ["Worklist", "Public register"], "Firm A Assurance"),
     ],
@@ -77,9 +81,7 @@ async def test_another_kind_of_organisations_page_is_a_403_page_leading_back_hom
         await expect(page.get_by_role("link", name="Overview")).to_have_count(0)
 
 
-async def test_an_unknown_page_is_a_404_page_that_still_knows_who_is_signed_in(
-    tab: Tab, base_url: str
-) -> None:
+async def test_an_unknown_page_is_a_404_page_that_still_knows_who_is_signed_in(tab: Tab, base_url: str) -> None:
     page = await tab(MEMBER)
 
     answer = await page.goto(f"{base_url}/no-such-page")

@@ -69,9 +69,7 @@ def assert_refused_naming_cursor(response: httpx.Response) -> None:
 
 
 @pytest.mark.parametrize("path", LISTINGS + PAGES)
-async def test_every_tampered_cursor_is_refused_naming_it(
-    base_url: str, people: People, path: str
-) -> None:
+async def test_every_tampered_cursor_is_refused_naming_it(base_url: str, people: People, path: str) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=10, headers=people.bearer(SECRETARIAT)) as client:
         if path in PAGES:
             client.cookies.set(SESSION_COOKIE, people.sessions[SECRETARIAT.user_id][0])
@@ -93,15 +91,21 @@ async def test_anyone_may_try_a_tampered_cursor_on_the_register_and_is_refused(
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
-    | st.dates().map(str) | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.dates().map(str)
+    | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=6,
 )
 CURSORS = (
     st.lists(JSON_VALUES, min_size=0, max_size=4).map(lambda key: forged(*key))
-    | st.tuples(st.sampled_from(("entity_name", "-valid_until", "open_majors", "-last_changed_at")), JSON_VALUES,
-                JSON_VALUES).map(lambda key: forged(*key))
+    | st.tuples(
+        st.sampled_from(("entity_name", "-valid_until", "open_majors", "-last_changed_at")), JSON_VALUES, JSON_VALUES
+    ).map(lambda key: forged(*key))
     | st.text(min_size=1, max_size=200)
 )
 

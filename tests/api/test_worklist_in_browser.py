@@ -106,7 +106,10 @@ async def test_an_auditor_plans_starts_records_findings_and_submits_the_report_t
 
     given = (await journey.stored())[admitted:]
     assert [e.type for e in given if e.type not in ("DeadlineSet", "DeadlineMet")] == [
-        "AuditPlanned", "AuditStarted", "FindingsRecorded", "ReportSubmitted",
+        "AuditPlanned",
+        "AuditStarted",
+        "FindingsRecorded",
+        "ReportSubmitted",
     ]
     assert {e.actor.user_id for e in given} == {AUDITOR.user_id}
     async with engine.connect() as conn:
@@ -143,8 +146,13 @@ async def test_a_form_without_the_sessions_csrf_token_changes_nothing(
     await projected(engine, journey)
     before = await journey.stored()
     page = await tab(AUDITOR, service_url)
-    plan = {"audit_id": "A1", "audit_type": "certification", "starts_on": EPOCH.isoformat(),
-            "ends_on": EPOCH.isoformat(), "lead_auditor": "arno"}
+    plan = {
+        "audit_id": "A1",
+        "audit_type": "certification",
+        "starts_on": EPOCH.isoformat(),
+        "ends_on": EPOCH.isoformat(),
+        "lead_auditor": "arno",
+    }
     target = f"{service_url}/worklist/{journey.certification_id}/plan-audit"
 
     forged = await page.request.post(target, form={**plan, "csrf_token": "forged"}, max_redirects=0)
@@ -168,8 +176,14 @@ async def test_malformed_input_comes_back_naming_the_field_and_sends_nothing(
     assigned = await programme.certification("Fjord Casting", audit_firm_id="firm-a")
     page = await tab(AUDITOR)
     _, csrf_token = people.sessions[AUDITOR.user_id]
-    form = {"csrf_token": csrf_token, "audit_id": "A7", "audit_type": "certification", "starts_on": days(1).isoformat(),
-            "ends_on": days(3).isoformat(), "lead_auditor": "arno"} | entered
+    form = {
+        "csrf_token": csrf_token,
+        "audit_id": "A7",
+        "audit_type": "certification",
+        "starts_on": days(1).isoformat(),
+        "ends_on": days(3).isoformat(),
+        "lead_auditor": "arno",
+    } | entered
 
     # This app has no Temporal: a command that was sent would be a 503.
     answer = await page.request.post(f"{base_url}/worklist/{assigned}/plan-audit", form=form, max_redirects=0)
@@ -195,8 +209,12 @@ async def test_an_auditing_firms_viewer_reads_the_audit_without_its_forms(
 
 
 async def test_an_auditor_attaches_the_report_and_a_public_summary_through_the_upload_form(
-    journey: Journey, service_url: str, tab: Tab, projector: Projector,
-    engine: AsyncEngine, tmp_path: Path,
+    journey: Journey,
+    service_url: str,
+    tab: Tab,
+    projector: Projector,
+    engine: AsyncEngine,
+    tmp_path: Path,
 ) -> None:
     await journey.admit()
     await journey.report(AuditType.CERTIFICATION, EPOCH, findings())

@@ -36,11 +36,7 @@ class Ledger:
     async def events_per_command(self, command_ids: Iterable[str]) -> dict[str, int]:
         """How many events the log holds for each command id (absent: none)."""
         command_id = events.c.metadata["command_id"].astext
-        query = (
-            select(command_id, func.count())
-            .where(command_id.in_(list(command_ids)))
-            .group_by(command_id)
-        )
+        query = select(command_id, func.count()).where(command_id.in_(list(command_ids))).group_by(command_id)
         async with self._engine.connect() as conn:
             return {row[0]: row[1] for row in await conn.execute(query)}
 
@@ -84,17 +80,21 @@ class Ledger:
         certification whose row is at another version than its stream. Empty: caught up."""
         behind: list[str] = []
         async with self._engine.connect() as conn:
-            last = (await conn.execute(
-                select(cast(cast(events.c.transaction_id, String), BigInteger), events.c.global_position)
-                .order_by(events.c.transaction_id.desc(), events.c.global_position.desc())
-                .limit(1)
-            )).first()
-            projectable = await conn.scalar(
-                select(func.count()).where(events.c.event_type.in_(CERTIFICATION_EVENTS))
-            )
+            last = (
+                await conn.execute(
+                    select(cast(cast(events.c.transaction_id, String), BigInteger), events.c.global_position)
+                    .order_by(events.c.transaction_id.desc(), events.c.global_position.desc())
+                    .limit(1)
+                )
+            ).first()
+            projectable = await conn.scalar(select(func.count()).where(events.c.event_type.in_(CERTIFICATION_EVENTS)))
             for name, transaction_id, position, applied in await conn.execute(
-                select(checkpoints.c.projection, checkpoints.c.transaction_id, checkpoints.c.global_position,
-                       checkpoints.c.events_applied)
+                select(
+                    checkpoints.c.projection,
+                    checkpoints.c.transaction_id,
+                    checkpoints.c.global_position,
+                    checkpoints.c.events_applied,
+                )
             ):
                 if last is not None and (transaction_id, position) != tuple(last):
                     behind.append(f"projection {name} is at position {position}, the log at {last[1]}")

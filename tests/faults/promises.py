@@ -26,7 +26,11 @@ async def said_not_ready(service: Service, outcome: Outcome, fault: str) -> None
 
 
 async def assess_recovery(
-    service: Service, outcome: Outcome, load: Load, repaired_at: float, before: dict[str, int | None],
+    service: Service,
+    outcome: Outcome,
+    load: Load,
+    repaired_at: float,
+    before: dict[str, int | None],
     replaced: tuple[Process, ...] = (),
 ) -> None:
     """`repaired_at`: the time.monotonic() the fault was repaired; `before`: the processes'

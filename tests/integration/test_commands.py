@@ -117,7 +117,9 @@ async def test_a_retried_append_after_a_crash_stores_nothing_twice(
     faulty = CrashAfterCommit(store)
     task_queue = f"crash-{uuid.uuid4()}"
     async with Worker(
-        env.client, task_queue=task_queue, workflows=[CertificationWorkflow],
+        env.client,
+        task_queue=task_queue,
+        workflows=[CertificationWorkflow],
         activities=[faulty.append_events, NotificationActivities(engine).deliver],
         workflow_runner=WORKFLOW_RUNNER,
     ):
@@ -153,18 +155,24 @@ async def test_a_command_to_an_ended_or_unknown_certification_is_refused_naming_
     with pytest.raises(CommandRefused) as ended:
         await lifecycle.send(cmd.SubmitSelfAssessment(actor=MEMBER, summary="too late"))
     assert (ended.value.rule, ended.value.message) == (
-        "lifecycle.ended", f"certification {lifecycle.certification_id} has ended (completed)")
+        "lifecycle.ended",
+        f"certification {lifecycle.certification_id} has ended (completed)",
+    )
     with pytest.raises(CommandRefused) as unknown:
         await lifecycle.client.send("cert-never-applied", cmd.SubmitSelfAssessment(actor=MEMBER, summary="x"))
-    assert (unknown.value.rule, unknown.value.message) == ("certification.exists", "no certification cert-never-applied")
+    assert (unknown.value.rule, unknown.value.message) == (
+        "certification.exists",
+        "no certification cert-never-applied",
+    )
 
 
 async def test_an_event_postgresql_cannot_store_fails_its_append_for_good(store: EventStore) -> None:
     """Were an unstorable event ever decided (commands refuse NUL text), retrying its append
     could never succeed: the activity says so, rather than the command hanging on retries."""
     unstorable = ev.SelfAssessmentSubmitted(actor=MEMBER, occurred_at=datetime.now(UTC), summary="all\x00assessed")
-    request = AppendEventsInput(stream_id=f"cert-{uuid.uuid4().hex[:8]}", expected_version=0, command_id="c1",
-                                events=[unstorable])
+    request = AppendEventsInput(
+        stream_id=f"cert-{uuid.uuid4().hex[:8]}", expected_version=0, command_id="c1", events=[unstorable]
+    )
     with pytest.raises(ApplicationError) as refused:
         await ActivityEnvironment().run(EventActivities(store).append_events, request)
     assert (refused.value.type, refused.value.non_retryable) == ("UnstorableEvent", True)
@@ -198,7 +206,9 @@ async def test_a_workflow_task_lost_after_its_append_committed_heals_from_the_lo
     faulty = LoseTheTaskAfterCommit(store, doomed="self-assessment")
     task_queue = f"lost-task-{uuid.uuid4()}"
     async with Worker(
-        dev_server.client, task_queue=task_queue, workflows=[CertificationWorkflow],
+        dev_server.client,
+        task_queue=task_queue,
+        workflows=[CertificationWorkflow],
         activities=[faulty.append_events, NotificationActivities(engine).deliver],
         workflow_runner=WORKFLOW_RUNNER,
     ):
@@ -213,7 +223,11 @@ async def test_a_workflow_task_lost_after_its_append_committed_heals_from_the_lo
         assert [e.type for e in first.events] == ["SelfAssessmentSubmitted"]
         stored = await lifecycle.stored()
         assert [e.type for e in stored] == [
-            "ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "SelfAssessmentSubmitted"]
+            "ApplicationSubmitted",
+            "ApplicationAccepted",
+            "SelfAssessmentSubmitted",
+            "SelfAssessmentSubmitted",
+        ]
         assert first.events == stored[2:3], "the workflow evolved from the log's copy, not a second decision"
         assert (await lifecycle.state()).version == len(stored)
 
@@ -231,7 +245,11 @@ async def test_a_workflow_behind_its_stream_catches_up_and_takes_the_next_comman
     state = await lifecycle.state()
     lost = decide(state, assessed, await env.get_current_time())
     records = [to_record(lifecycle.certification_id, "lost-command", i, e) for i, e in enumerate(lost)]
-    await store.append(lifecycle.certification_id, state.version, [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records])
+    await store.append(
+        lifecycle.certification_id,
+        state.version,
+        [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records],
+    )
 
     engaged = await lifecycle.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
     repeated = await lifecycle.client.send(lifecycle.certification_id, assessed, command_id="lost-command")

@@ -25,19 +25,22 @@ async def test_continuing_past_the_history_bound_loses_no_update_in_flight(
 ) -> None:
     task_queue = f"can-{uuid.uuid4()}"
     async with build_worker(dev_server.client, engine, task_queue):
-        client = CertificationClient(dev_server.client, task_queue, append_as_local_activity=local,
-                                     max_history_length=100)
+        client = CertificationClient(
+            dev_server.client, task_queue, append_as_local_activity=local, max_history_length=100
+        )
         lifecycle = Lifecycle(dev_server, client, store)
         await lifecycle.apply()
         await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))
         for wave in range(WAVES):
-            await asyncio.gather(*(
-                lifecycle.send(
-                    cmd.SubmitSelfAssessment(actor=MEMBER, summary=f"revision {wave}.{i}"),
-                    command_id=f"revision-{wave}.{i}",
+            await asyncio.gather(
+                *(
+                    lifecycle.send(
+                        cmd.SubmitSelfAssessment(actor=MEMBER, summary=f"revision {wave}.{i}"),
+                        command_id=f"revision-{wave}.{i}",
+                    )
+                    for i in range(10)
                 )
-                for i in range(10)
-            ))
+            )
         state = await lifecycle.state()
         records = await store.read_stream(lifecycle.certification_id)
         assert state.version == len(records) == 2 + WAVES * 10

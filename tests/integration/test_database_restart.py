@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.testing import WorkflowEnvironment
 
-from certflow.processes import run_projector
+from certflow.processes import run_projector, run_worker
 from certflow.settings import Settings
 from eventstore import AppendResult, EventStore, LogPosition, NewEvent, read_settled
 from eventstore.database import create_engine
@@ -23,7 +23,6 @@ from tests.logs import captured_logs
 from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 from tests.scenario import Story
 from tests.temporal import dev_server
-from certflow.processes import run_worker
 from workflows.client import CertificationClient
 
 RECOVERY_SECONDS = 15
@@ -137,15 +136,18 @@ async def projected_past(engine: AsyncEngine, appended: AppendResult) -> bool:
 
 async def leader_locks(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
-        return await conn.scalar(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :low AND granted"),
-            {"low": LEADER_LOCK & 0xFFFFFFFF},
-        ) or 0
+        return (
+            await conn.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :low AND granted"),
+                {"low": LEADER_LOCK & 0xFFFFFFFF},
+            )
+            or 0
+        )
 
 
 async def until(condition: Callable[[], Awaitable[bool]], seconds: float = RECOVERY_SECONDS) -> None:
     async with asyncio.timeout(seconds):
-        while not await condition():
+        while not await condition():  # noqa: ASYNC110 - polls a server's state; no event of ours to wait on
             await asyncio.sleep(0.1)
 
 

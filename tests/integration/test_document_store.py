@@ -20,8 +20,9 @@ def unique_pdf() -> bytes:
 async def test_a_stored_document_comes_back_whole_under_its_digest(engine: AsyncEngine) -> None:
     store, content = DocumentStore(engine), unique_pdf()
     stored = await store.put(content, "application/pdf")
-    assert stored == StoredDocument(sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
-                                    media_type="application/pdf")
+    assert stored == StoredDocument(
+        sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content), media_type="application/pdf"
+    )
     assert await store.get(stored.sha256) == (stored, content)
 
 
@@ -31,7 +32,9 @@ async def test_storing_the_same_content_again_keeps_one_copy(engine: AsyncEngine
     again = await store.put(content)
     assert again == first
     async with engine.connect() as conn:
-        copies = await conn.scalar(select(func.count()).select_from(documents).where(documents.c.sha256 == first.sha256))
+        copies = await conn.scalar(
+            select(func.count()).select_from(documents).where(documents.c.sha256 == first.sha256)
+        )
     assert copies == 1
 
 
@@ -44,5 +47,7 @@ async def test_the_table_keeps_lowercase_digests_and_true_sizes_only(engine: Asy
         with pytest.raises(IntegrityError):
             async with engine.begin() as conn:
                 await conn.execute(
-                    insert(documents).values(sha256=digest, media_type="application/pdf", size_bytes=size, content=b"abc")
+                    insert(documents).values(
+                        sha256=digest, media_type="application/pdf", size_bytes=size, content=b"abc"
+                    )
                 )

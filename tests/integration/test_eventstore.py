@@ -12,9 +12,7 @@ from tests.scenario import EPOCH, SECRETARIAT, Lifecycle
 
 
 def new_events(count: int, kind: str = "Happened") -> list[NewEvent]:
-    return [
-        NewEvent(uuid.uuid4(), kind, {"n": i}, {"actor": {"user_id": "u"}, "reason": None}) for i in range(count)
-    ]
+    return [NewEvent(uuid.uuid4(), kind, {"n": i}, {"actor": {"user_id": "u"}, "reason": None}) for i in range(count)]
 
 
 def a_stream() -> str:
@@ -27,7 +25,10 @@ async def test_a_stream_reads_back_in_version_order_with_data_and_metadata(store
     await store.append(stream, 2, new_events(1, "Later"))
     records = await store.read_stream(stream)
     assert [(r.version, r.event_type, r.data) for r in records] == [
-        (1, "Happened", {"n": 0}), (2, "Happened", {"n": 1}), (3, "Later", {"n": 0})]
+        (1, "Happened", {"n": 0}),
+        (2, "Happened", {"n": 1}),
+        (3, "Later", {"n": 0}),
+    ]
     assert records[0].metadata == {"actor": {"user_id": "u"}, "reason": None}
     assert records[0].global_position < records[1].global_position < records[2].global_position
     assert [r.version for r in await store.read_stream(stream, after_version=2)] == [3]
@@ -46,9 +47,7 @@ async def test_a_wrong_expected_version_is_refused_naming_both_versions(store: E
 async def test_of_two_conflicting_appends_one_wins(store: EventStore) -> None:
     stream = a_stream()
     await store.append(stream, 0, new_events(1))
-    outcomes = await asyncio.gather(
-        *(store.append(stream, 1, new_events(3)) for _ in range(6)), return_exceptions=True
-    )
+    outcomes = await asyncio.gather(*(store.append(stream, 1, new_events(3)) for _ in range(6)), return_exceptions=True)
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(winners) == 1
     assert all(isinstance(o, ConcurrencyError) for o in outcomes if o not in winners)

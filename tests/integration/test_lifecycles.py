@@ -17,8 +17,15 @@ from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings, flows, pdf
 from workflows.client import CommandRefused
 
 ADMITTED = ["ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "AuditFirmAssigned"]
-AUDITED = ["AuditPlanned", "DeadlineSet", "AuditStarted", "FindingsRecorded", "ReportSubmitted", "DeadlineMet",
-           "ReportAccepted"]
+AUDITED = [
+    "AuditPlanned",
+    "DeadlineSet",
+    "AuditStarted",
+    "FindingsRecorded",
+    "ReportSubmitted",
+    "DeadlineMet",
+    "ReportAccepted",
+]
 FULL = ["CertificateGranted", "DeadlineSet", "DeadlineSet", "DeadlineSet"]
 
 
@@ -37,16 +44,29 @@ async def test_a_full_certificate_is_surveilled_and_renewed_from_its_old_expiry(
     state = await lifecycle.state()
     assert state.certificate is not None
     assert (state.certificate.kind, state.certificate.status, state.certificate.cycle) == (
-        CertificateKind.FULL, CertificateStatus.ACTIVE, 2)
+        CertificateKind.FULL,
+        CertificateStatus.ACTIVE,
+        2,
+    )
     assert (state.certificate.valid_from, state.certificate.valid_until) == (date(2043, 1, 11), date(2046, 1, 11))
     assert {d.deadline_id: d.due for d in state.deadlines.values()} == {
-        "expiry:2": date(2046, 1, 11), "recertification:2": date(2045, 10, 11), "surveillance:2.1": date(2044, 10, 11),
+        "expiry:2": date(2046, 1, 11),
+        "recertification:2": date(2045, 10, 11),
+        "surveillance:2.1": date(2044, 10, 11),
     }
     assert await lifecycle.stored_types() == [
         *ADMITTED,
-        *AUDITED, *FULL,
-        *AUDITED, "DeadlineMet",
-        *AUDITED, "CertificateGranted", "DeadlineMet", "DeadlineMet", "DeadlineSet", "DeadlineSet", "DeadlineSet",
+        *AUDITED,
+        *FULL,
+        *AUDITED,
+        "DeadlineMet",
+        *AUDITED,
+        "CertificateGranted",
+        "DeadlineMet",
+        "DeadlineMet",
+        "DeadlineSet",
+        "DeadlineSet",
+        "DeadlineSet",
     ]
     assert len(await lifecycle.histories()) == 3, "a new run at each certificate cycle"
 
@@ -59,7 +79,10 @@ async def test_a_major_nc_gives_a_provisional_certificate_that_a_certification_a
     provisional = (await lifecycle.state()).certificate
     assert provisional is not None
     assert (provisional.kind, provisional.valid_from, provisional.valid_until) == (
-        CertificateKind.PROVISIONAL, date(2040, 1, 11), date(2041, 1, 11))
+        CertificateKind.PROVISIONAL,
+        date(2040, 1, 11),
+        date(2041, 1, 11),
+    )
     await lifecycle.on(date(2040, 1, 20))
     await lifecycle.close_majors()
     await lifecycle.audit(AuditType.CERTIFICATION, date(2040, 10, 1))
@@ -68,7 +91,10 @@ async def test_a_major_nc_gives_a_provisional_certificate_that_a_certification_a
     state = await lifecycle.state()
     assert state.certificate is not None
     assert (state.certificate.kind, state.certificate.valid_from, state.certificate.valid_until) == (
-        CertificateKind.FULL, date(2040, 10, 10), date(2043, 10, 10))
+        CertificateKind.FULL,
+        date(2040, 10, 10),
+        date(2043, 10, 10),
+    )
     stored = await lifecycle.stored_types()
     assert "CertificateExpired" not in stored and "DeadlineMissed" not in stored
 
@@ -101,7 +127,12 @@ async def test_a_missed_surveillance_suspends_and_six_months_of_suspension_withd
 
     stored = await lifecycle.stored()
     assert [e.type for e in stored[-5:]] == [
-        "DeadlineMissed", "CertificateSuspended", "DeadlineSet", "DeadlineMissed", "CertificateWithdrawn"]
+        "DeadlineMissed",
+        "CertificateSuspended",
+        "DeadlineSet",
+        "DeadlineMissed",
+        "CertificateWithdrawn",
+    ]
     assert stored[-4].reason == "surveillance deadline surveillance:1.1 (due 2041-10-11) was missed"
     assert stored[-1].reason == "suspension-limit deadline suspension-limit:2041-10-12 (due 2042-04-12) was missed"
     assert (await lifecycle.state()).phase == Phase.ENDED
@@ -139,9 +170,8 @@ async def test_reminders_precede_a_cap_deadline_and_its_miss_escalates_to_the_se
     await lifecycle.admit()
     await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))  # CAP due 2040-02-04
     await lifecycle.on(date(2040, 2, 10))
-    query = (
-        select(notifications.c.kind, notifications.c.recipients, notifications.c.subject)
-        .where(notifications.c.certification_id == lifecycle.certification_id, notifications.c.deadline_id == "cap:A1")
+    query = select(notifications.c.kind, notifications.c.recipients, notifications.c.subject).where(
+        notifications.c.certification_id == lifecycle.certification_id, notifications.c.deadline_id == "cap:A1"
     )
     async with engine.connect() as conn:
         rows = sorted((await conn.execute(query)).all(), key=lambda r: r.subject)
@@ -159,8 +189,11 @@ async def test_reminders_precede_a_cap_deadline_and_its_miss_escalates_to_the_se
 async def test_an_extended_deadline_moves_its_timer(lifecycle: Lifecycle) -> None:
     await lifecycle.admit()
     await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
-    await lifecycle.send(cmd.ExtendDeadline(
-        actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 12, 1), reason="site flooded"))
+    await lifecycle.send(
+        cmd.ExtendDeadline(
+            actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 12, 1), reason="site flooded"
+        )
+    )
     await lifecycle.on(date(2041, 11, 30))
     assert (await lifecycle.state()).certificate.status == CertificateStatus.ACTIVE
     await lifecycle.on(date(2041, 12, 2), hour=12)
@@ -188,7 +221,10 @@ async def test_iso_certificates_are_surveilled_within_twelve_months(lifecycle: L
     await lifecycle.on(date(2042, 1, 12), hour=12)
     stored = await lifecycle.stored()
     assert [(e.type, getattr(e, "deadline_id", None)) for e in stored[-3:]] == [
-        ("DeadlineMissed", "surveillance:1.2"), ("CertificateSuspended", None), ("DeadlineSet", None)]
+        ("DeadlineMissed", "surveillance:1.2"),
+        ("CertificateSuspended", None),
+        ("DeadlineSet", None),
+    ]
     assert stored[-3].due == date(2042, 1, 11)
 
 
@@ -226,7 +262,12 @@ async def test_a_chain_of_custody_member_reports_each_certified_year_once_across
     assert refused.value.rule == "material-flow.once-a-year"
     reported = [e for e in await lifecycle.stored() if e.type == "MaterialFlowReported"]
     assert [(e.year, [(f.category, f.tonnes_in, f.tonnes_out) for f in e.flows]) for e in reported] == [
-        (2040, [(MaterialCategory.PRIMARY_ALUMINIUM, Decimal("100.000"), Decimal("90.500")),
-                (scrap, Decimal("100.000"), Decimal("90.500"))]),
+        (
+            2040,
+            [
+                (MaterialCategory.PRIMARY_ALUMINIUM, Decimal("100.000"), Decimal("90.500")),
+                (scrap, Decimal("100.000"), Decimal("90.500")),
+            ],
+        ),
         (2042, [(MaterialCategory.PRIMARY_ALUMINIUM, Decimal("100.000"), Decimal("90.500"))]),
     ]

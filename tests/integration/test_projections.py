@@ -21,7 +21,7 @@ from projections import NAMES
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.tables import READ_MODELS, certifications, checkpoints, deadlines, timeline
-from tests.scenario import EPOCH, SECRETARIAT, SMELTER, ROLLING_MILL, Story, findings, flows, pdf
+from tests.scenario import EPOCH, ROLLING_MILL, SECRETARIAT, SMELTER, Story, findings, flows, pdf
 
 
 async def recorded_story(store: EventStore, majors: int = 0, suspend: bool = False) -> Story:
@@ -52,14 +52,39 @@ async def test_the_projector_makes_a_row_per_certification_with_its_deadlines_an
     await Projector(engine).catch_up()
     snapshot = await rows(engine, [story.certification_id])
     [row] = snapshot["certifications"]
-    assert {k: row[k] for k in ("phase", "certificate_kind", "certificate_status", "valid_from", "valid_until",
-                                "countries", "activities", "audit_firm_id", "open_majors", "open_minors",
-                                "next_audit_type", "next_audit_due", "applied_on", "first_certified_on")} == {
-        "phase": "certified", "certificate_kind": "provisional", "certificate_status": "active",
-        "valid_from": date(2040, 2, 22), "valid_until": date(2041, 2, 22), "countries": ["DE", "NO"],
-        "activities": ["rolling", "smelting"], "audit_firm_id": "firm-a", "open_majors": 1, "open_minors": 1,
-        "next_audit_type": "certification", "next_audit_due": date(2041, 2, 22),
-        "applied_on": EPOCH, "first_certified_on": date(2040, 2, 22),
+    assert {
+        k: row[k]
+        for k in (
+            "phase",
+            "certificate_kind",
+            "certificate_status",
+            "valid_from",
+            "valid_until",
+            "countries",
+            "activities",
+            "audit_firm_id",
+            "open_majors",
+            "open_minors",
+            "next_audit_type",
+            "next_audit_due",
+            "applied_on",
+            "first_certified_on",
+        )
+    } == {
+        "phase": "certified",
+        "certificate_kind": "provisional",
+        "certificate_status": "active",
+        "valid_from": date(2040, 2, 22),
+        "valid_until": date(2041, 2, 22),
+        "countries": ["DE", "NO"],
+        "activities": ["rolling", "smelting"],
+        "audit_firm_id": "firm-a",
+        "open_majors": 1,
+        "open_minors": 1,
+        "next_audit_type": "certification",
+        "next_audit_due": date(2041, 2, 22),
+        "applied_on": EPOCH,
+        "first_certified_on": date(2040, 2, 22),
     }
     assert [(d["deadline_id"], d["due"], d["owner_organisation_id"]) for d in snapshot["deadlines"]] == [
         ("cap:A1", date(2040, 3, 15), "nordic-alu"),
@@ -130,16 +155,29 @@ async def test_an_event_committed_after_a_later_position_is_not_skipped(engine: 
 
 def first_event_insert(story: Story):  # type: ignore[no-untyped-def]
     record = to_record(story.certification_id, "gap", 0, story.history[0])
-    return insert(events).values(
-        stream_id=story.certification_id, version=1, event_id=record.event_id, event_type=record.event_type,
-        data=record.data, metadata=record.metadata,
-    ).returning(events.c.global_position)
+    return (
+        insert(events)
+        .values(
+            stream_id=story.certification_id,
+            version=1,
+            event_id=record.event_id,
+            event_type=record.event_type,
+            data=record.data,
+            metadata=record.metadata,
+        )
+        .returning(events.c.global_position)
+    )
 
 
 async def certification_count(engine: AsyncEngine, ids: list[str]) -> int:
     async with engine.connect() as conn:
-        return len((await conn.execute(select(certifications.c.certification_id)
-                                       .where(certifications.c.certification_id.in_(ids)))).all())
+        return len(
+            (
+                await conn.execute(
+                    select(certifications.c.certification_id).where(certifications.c.certification_id.in_(ids))
+                )
+            ).all()
+        )
 
 
 async def timeline_versions(engine: AsyncEngine, ids: list[str]) -> set[tuple[str, int]]:
@@ -205,8 +243,13 @@ async def test_models_rebuilt_ahead_of_the_projector_take_only_the_events_after_
     caught_up = await rows(engine, ids)
     assert len(caught_up["timeline"]) == len(before.history) + len(after.history), "each event applied once"
     async with engine.connect() as conn:
-        places = (await conn.execute(select(checkpoints.c.transaction_id, checkpoints.c.global_position)
-                                     .where(checkpoints.c.projection.in_(NAMES)))).all()
+        places = (
+            await conn.execute(
+                select(checkpoints.c.transaction_id, checkpoints.c.global_position).where(
+                    checkpoints.c.projection.in_(NAMES)
+                )
+            )
+        ).all()
     assert len(set(places)) == 1, "every model at the same place"
     await rebuild(engine, NAMES, page_size=50)
     assert await rows(engine, ids) == caught_up
@@ -245,8 +288,12 @@ async def test_open_deadlines_leave_the_read_model_when_met_or_the_certificate_e
     await story.record(store)
     await Projector(engine).catch_up()
     async with engine.connect() as conn:
-        left = (await conn.execute(select(deadlines).where(deadlines.c.certification_id == story.certification_id))).all()
-        phase = await conn.scalar(select(certifications.c.phase).where(certifications.c.certification_id == story.certification_id))
+        left = (
+            await conn.execute(select(deadlines).where(deadlines.c.certification_id == story.certification_id))
+        ).all()
+        phase = await conn.scalar(
+            select(certifications.c.phase).where(certifications.c.certification_id == story.certification_id)
+        )
     assert (left, phase) == ([], "ended")
 
 
@@ -265,17 +312,57 @@ async def test_attached_documents_and_reported_material_flows_are_projected_and_
     await Projector(engine).catch_up()
     snapshot = await rows(engine, [story.certification_id])
 
-    assert [(d["audit_id"], d["kind"], d["sha256"], d["filename"], d["attached_at"], d["attached_by_user"],
-             d["attached_by_organisation"]) for d in snapshot["documents"]] == [
-        ("A1", "audit-report", hashlib.sha256(pdf("report")).hexdigest(), "A1-audit-report.pdf",
-         datetime(2040, 1, 11, 9, tzinfo=UTC), "arno", "firm-a"),
-        ("A1", "public-summary", hashlib.sha256(pdf("summary")).hexdigest(), "A1-public-summary.pdf",
-         datetime(2040, 1, 11, 9, tzinfo=UTC), "arno", "firm-a"),
+    assert [
+        (
+            d["audit_id"],
+            d["kind"],
+            d["sha256"],
+            d["filename"],
+            d["attached_at"],
+            d["attached_by_user"],
+            d["attached_by_organisation"],
+        )
+        for d in snapshot["documents"]
+    ] == [
+        (
+            "A1",
+            "audit-report",
+            hashlib.sha256(pdf("report")).hexdigest(),
+            "A1-audit-report.pdf",
+            datetime(2040, 1, 11, 9, tzinfo=UTC),
+            "arno",
+            "firm-a",
+        ),
+        (
+            "A1",
+            "public-summary",
+            hashlib.sha256(pdf("summary")).hexdigest(),
+            "A1-public-summary.pdf",
+            datetime(2040, 1, 11, 9, tzinfo=UTC),
+            "arno",
+            "firm-a",
+        ),
     ]
-    assert [(f["member_id"], f["year"], f["category"], f["tonnes_in"], f["tonnes_out"], f["reported_at"])
-            for f in snapshot["material_flows"]] == [
-        ("nordic-alu", 2040, "pre-consumer-scrap", Decimal("100.000"), Decimal("90.500"), datetime(2041, 3, 1, 9, tzinfo=UTC)),
-        ("nordic-alu", 2040, "primary-aluminium", Decimal("100.000"), Decimal("90.500"), datetime(2041, 3, 1, 9, tzinfo=UTC)),
+    assert [
+        (f["member_id"], f["year"], f["category"], f["tonnes_in"], f["tonnes_out"], f["reported_at"])
+        for f in snapshot["material_flows"]
+    ] == [
+        (
+            "nordic-alu",
+            2040,
+            "pre-consumer-scrap",
+            Decimal("100.000"),
+            Decimal("90.500"),
+            datetime(2041, 3, 1, 9, tzinfo=UTC),
+        ),
+        (
+            "nordic-alu",
+            2040,
+            "primary-aluminium",
+            Decimal("100.000"),
+            Decimal("90.500"),
+            datetime(2041, 3, 1, 9, tzinfo=UTC),
+        ),
     ]
     summaries = [t["summary"] for t in snapshot["timeline"]]
     assert "Audit report A1-audit-report.pdf attached to audit A1" in summaries

@@ -2,6 +2,7 @@
 the worker's own data converter and sandbox; so do the histories recorded under
 tests/histories by earlier versions. Set CERTFLOW_RECORD_HISTORIES=1 to (re)record them."""
 
+import asyncio
 import os
 from datetime import date
 from pathlib import Path
@@ -31,8 +32,11 @@ async def full_lifecycle(lifecycle: Lifecycle) -> None:
     await lifecycle.on(date(2040, 1, 20))
     await lifecycle.close_majors()
     await lifecycle.audit(AuditType.CERTIFICATION, date(2040, 6, 1))
-    await lifecycle.send(cmd.ExtendDeadline(
-        actor=SECRETARIAT, deadline_id="surveillance:2.1", new_due=date(2042, 5, 1), reason="flooding"))
+    await lifecycle.send(
+        cmd.ExtendDeadline(
+            actor=SECRETARIAT, deadline_id="surveillance:2.1", new_due=date(2042, 5, 1), reason="flooding"
+        )
+    )
     await lifecycle.audit(AuditType.SURVEILLANCE, date(2041, 12, 1))
     await lifecycle.on(date(2043, 3, 1))
     await lifecycle.audit(AuditType.RECERTIFICATION, date(2043, 4, 1))
@@ -74,6 +78,6 @@ def test_histories_are_recorded() -> None:
 
 @pytest.mark.parametrize("path", recorded(), ids=lambda p: p.stem)
 async def test_a_recorded_history_replays_on_the_current_code(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    history = WorkflowHistory.from_json(path.stem, await asyncio.to_thread(path.read_text))
     result = await REPLAYER.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, result.replay_failure

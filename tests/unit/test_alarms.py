@@ -24,5 +24,6 @@ def test_the_reminders_of_an_open_deadline_whose_id_holds_an_at_sign_are_carried
     sent = {Reminder(deadline=d, days_before=n).key for d in (still_open, met) for n in (7, 30)}
 
     assert reminders_to_carry_over(state, sent) == [
-        "report:audit@2040@2040-03-01-30d", "report:audit@2040@2040-03-01-7d"
+        "report:audit@2040@2040-03-01-30d",
+        "report:audit@2040@2040-03-01-7d",
     ]

@@ -71,11 +71,12 @@ async def test_the_audit_firm_must_be_accredited_for_the_standard_today(story: S
     lapsed = Accreditation(standard_code="ASI-PS", valid_from=date(2030, 1, 1), valid_until=date(2039, 12, 31))
     other = Accreditation(standard_code="ASI-CoC", valid_from=date(2030, 1, 1), valid_until=date(2050, 1, 1))
     firm = AuditFirm(firm_id="firm-c", name="Firm C", accreditations=(lapsed, other))
-    with pytest.raises(RuleViolation, match=f"audit-firm.accredited: Firm C holds no accreditation for ASI-PS valid on {EPOCH}"):
+    with pytest.raises(
+        RuleViolation, match=f"audit-firm.accredited: Firm C holds no accreditation for ASI-PS valid on {EPOCH}"
+    ):
         await story.send(cmd.AssignAuditFirm(actor=MEMBER, firm=firm))
     [assigned] = await story.send(cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM))
     assert assigned.firm_id == "firm-a"
-
 
 
 @pytest.mark.parametrize("policy_id", [None, "", "asi-1999"])

@@ -7,7 +7,7 @@ import pytest
 from domain import commands as cmd
 from domain.audits import AuditStatus, AuditType, Finding, FindingKind
 from domain.errors import NotPermitted, RuleViolation
-from tests.scenario import AUDITOR, FIRM, MEMBER, OTHER_AUDITOR, SECRETARIAT, SMELTER, EPOCH, Story, findings
+from tests.scenario import AUDITOR, EPOCH, FIRM, MEMBER, OTHER_AUDITOR, SECRETARIAT, SMELTER, Story, findings
 
 
 async def test_the_initial_audit_needs_the_self_assessment(story: Story) -> None:
@@ -21,7 +21,9 @@ async def test_the_initial_audit_needs_the_self_assessment(story: Story) -> None
 
 async def test_an_initial_audit_at_a_smelter_is_planned_six_weeks_ahead(story: Story) -> None:
     await story.admit(facilities=(SMELTER,))
-    with pytest.raises(RuleViolation, match=r"audit-plan.lead-time: .*\(smelting\) .* 6 weeks .* earliest start 2040-02-13"):
+    with pytest.raises(
+        RuleViolation, match=r"audit-plan.lead-time: .*\(smelting\) .* 6 weeks .* earliest start 2040-02-13"
+    ):
         await story.plan(AuditType.CERTIFICATION, date(2040, 2, 12))
     assert await story.plan(AuditType.CERTIFICATION, date(2040, 2, 13)) == "A1"
 
@@ -94,7 +96,9 @@ async def test_a_returned_report_is_corrected_and_submitted_again(story: Story) 
     assert audit.return_reason == "criterion 1.1 evidence missing"
     corrected = Finding(criterion="1.1", facility_id="mill", kind=FindingKind.CONFORMANCE)
     await story.send(cmd.RecordFindings(actor=AUDITOR, audit_id=audit_id, findings=(corrected,)))
-    await story.send(cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=date(2040, 1, 4), summary="v2"))
+    await story.send(
+        cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=date(2040, 1, 4), summary="v2")
+    )
     events = await story.send(cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id))
     assert [e.type for e in events][:2] == ["ReportAccepted", "CertificateGranted"]
     assert events[0].major_ncs == 0

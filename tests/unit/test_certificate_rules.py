@@ -41,7 +41,9 @@ async def test_reinstating_meets_the_suspension_limit(story: Story) -> None:
 
 async def test_only_a_suspended_certificate_is_reinstated(story: Story) -> None:
     await certified(story)
-    with pytest.raises(RuleViolation, match="certificate.status: cannot reinstate: the certificate is active, not suspended"):
+    with pytest.raises(
+        RuleViolation, match="certificate.status: cannot reinstate: the certificate is active, not suspended"
+    ):
         await story.send(cmd.Reinstate(actor=SECRETARIAT, reason="?"))
 
 
@@ -68,20 +70,32 @@ def test_every_certificate_decision_needs_a_reason(command_type: type) -> None:
 async def test_an_extended_deadline_moves_later_with_a_reason(story: Story) -> None:
     await certified(story)
     [extended] = await story.send(
-        cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 12, 1), reason="site flooded")
+        cmd.ExtendDeadline(
+            actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 12, 1), reason="site flooded"
+        )
     )
-    assert (extended.previous_due, extended.new_due, extended.reason) == (date(2041, 10, 11), date(2041, 12, 1), "site flooded")
+    assert (extended.previous_due, extended.new_due, extended.reason) == (
+        date(2041, 10, 11),
+        date(2041, 12, 1),
+        "site flooded",
+    )
     assert (await story.state()).deadlines["surveillance:1.1"].due == date(2041, 12, 1)
 
 
 async def test_a_deadline_is_not_extended_to_an_earlier_day_nor_an_expiry_at_all(story: Story) -> None:
     await certified(story)
     with pytest.raises(RuleViolation, match="deadline.later: the new due date must be after the current one"):
-        await story.send(cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 1, 1), reason="x"))
+        await story.send(
+            cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="surveillance:1.1", new_due=date(2041, 1, 1), reason="x")
+        )
     with pytest.raises(RuleViolation, match="deadline.extendable"):
-        await story.send(cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="expiry:1", new_due=date(2044, 1, 1), reason="x"))
+        await story.send(
+            cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="expiry:1", new_due=date(2044, 1, 1), reason="x")
+        )
     with pytest.raises(RuleViolation, match="deadline.open: no open deadline cap:A9"):
-        await story.send(cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="cap:A9", new_due=date(2044, 1, 1), reason="x"))
+        await story.send(
+            cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id="cap:A9", new_due=date(2044, 1, 1), reason="x")
+        )
 
 
 async def test_only_the_system_records_a_missed_deadline_and_only_after_its_day(story: Story) -> None:

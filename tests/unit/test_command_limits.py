@@ -48,9 +48,13 @@ def test_every_command_bounds_its_text_lists_and_dates(command: type[BaseModel])
 
 def test_a_date_past_the_last_day_is_refused_naming_the_field() -> None:
     with pytest.raises(ValidationError) as refused:
-        cmd.ExtendDeadline.model_validate({
-            "actor": {"user_id": "sam", "organisation_id": "asi", "role": "secretariat"},
-            "deadline_id": "surveillance:1.1", "new_due": date(9999, 12, 31), "reason": "far away",
-        })
+        cmd.ExtendDeadline.model_validate(
+            {
+                "actor": {"user_id": "sam", "organisation_id": "asi", "role": "secretariat"},
+                "deadline_id": "surveillance:1.1",
+                "new_due": date(9999, 12, 31),
+                "reason": "far away",
+            }
+        )
     assert [e["loc"] for e in refused.value.errors()] == [("new_due",)]
     assert LATEST_DATE.isoformat() in str(refused.value)

@@ -21,12 +21,22 @@ def types(events: list) -> list[str]:
 async def test_no_major_nc_gives_a_full_certificate_for_three_years(story: Story) -> None:
     await story.admit()
     events = await story.audit(AuditType.CERTIFICATION, EPOCH, findings(minors=2))
-    assert types(events) == ["ReportAccepted", "NonConformityRaised", "NonConformityRaised", "CertificateGranted",
-                             "DeadlineSet", "DeadlineSet", "DeadlineSet"]
+    assert types(events) == [
+        "ReportAccepted",
+        "NonConformityRaised",
+        "NonConformityRaised",
+        "CertificateGranted",
+        "DeadlineSet",
+        "DeadlineSet",
+        "DeadlineSet",
+    ]
     certificate = (await story.state()).certificate
     assert certificate is not None
     assert (certificate.kind, certificate.valid_from, certificate.valid_until) == (
-        CertificateKind.FULL, DECIDED, date(2043, 1, 11))
+        CertificateKind.FULL,
+        DECIDED,
+        date(2043, 1, 11),
+    )
     deadlines = {d.deadline_id: (d.opens, d.due) for d in (await story.state()).deadlines.values()}
     assert deadlines == {
         "expiry:1": (None, date(2043, 1, 11)),
@@ -56,10 +66,13 @@ async def test_an_nc_at_one_facility_counts_once_for_the_whole_scope(story: Stor
     assert [nc.nc_id for nc in (await story.state()).open_majors()] == ["A1/4.2"]
 
 
-@pytest.mark.parametrize("found, reason", [
-    (findings(majors=4), "4 major NCs exceed the limit of 3"),
-    (findings(majors=1, critical=True), "a critical breach was found"),
-])
+@pytest.mark.parametrize(
+    "found, reason",
+    [
+        (findings(majors=4), "4 major NCs exceed the limit of 3"),
+        (findings(majors=1, critical=True), "a critical breach was found"),
+    ],
+)
 async def test_too_grave_findings_give_no_certificate(story: Story, found: tuple, reason: str) -> None:
     await story.admit()
     events = await story.audit(AuditType.CERTIFICATION, EPOCH, found)
@@ -86,7 +99,11 @@ async def test_a_certification_audit_turns_the_provisional_certificate_full(stor
     certificate = (await story.state()).certificate
     assert certificate is not None
     assert (certificate.kind, certificate.valid_from, certificate.valid_until, certificate.cycle) == (
-        CertificateKind.FULL, date(2040, 9, 10), date(2043, 9, 10), 2)
+        CertificateKind.FULL,
+        date(2040, 9, 10),
+        date(2043, 9, 10),
+        2,
+    )
     assert "expiry:1" not in (await story.state()).deadlines
 
 
@@ -174,8 +191,14 @@ async def test_a_held_full_certificate_takes_no_new_initial_audit(story: Story) 
 async def test_iso_major_ncs_hold_the_decision_until_verified(story: Story) -> None:
     await story.admit(standard="ISO-14001")
     events = await story.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=2))
-    assert types(events) == ["ReportAccepted", "NonConformityRaised", "NonConformityRaised", "DeadlineSet",
-                             "CertificationDeferred", "DeadlineSet"]
+    assert types(events) == [
+        "ReportAccepted",
+        "NonConformityRaised",
+        "NonConformityRaised",
+        "DeadlineSet",
+        "CertificationDeferred",
+        "DeadlineSet",
+    ]
     state = await story.state()
     assert state.certificate is None and state.deferred_audit_id == "A1"
     assert state.deadlines["major-verification:A1"].due == date(2040, 7, 4)
@@ -186,7 +209,10 @@ async def test_iso_major_ncs_hold_the_decision_until_verified(story: Story) -> N
     certificate = (await story.state()).certificate
     assert certificate is not None
     assert (certificate.kind, certificate.valid_from, certificate.valid_until) == (
-        CertificateKind.FULL, date(2040, 5, 1), date(2043, 5, 1))
+        CertificateKind.FULL,
+        date(2040, 5, 1),
+        date(2043, 5, 1),
+    )
     surveillance = [d for d in (await story.state()).deadlines.values() if d.kind == "surveillance"]
     assert [(d.opens, d.due) for d in surveillance] == [(date(2041, 2, 1), date(2041, 5, 1))]
 
@@ -204,4 +230,7 @@ async def test_iso_surveils_yearly(story: Story) -> None:
     following = events[-1]
     assert following.type == "DeadlineSet"
     assert (following.deadline.deadline_id, following.deadline.opens, following.deadline.due) == (
-        "surveillance:1.2", date(2041, 10, 11), date(2042, 1, 11))
+        "surveillance:1.2",
+        date(2041, 10, 11),
+        date(2042, 1, 11),
+    )

@@ -28,9 +28,14 @@ async def test_an_auditor_attaches_the_report_of_an_audit_on_site(story: Story) 
     command = story.attach_command(audit_id, REPORT, pdf("draft report"))
     [attached] = await story.send(command)
     assert attached.type == "DocumentAttached"
-    assert (attached.audit_id, attached.kind, attached.sha256, attached.filename, attached.size_bytes,
-            attached.media_type) == (audit_id, REPORT, command.sha256, "A1-audit-report.pdf", command.size_bytes,
-                                     "application/pdf")
+    assert (
+        attached.audit_id,
+        attached.kind,
+        attached.sha256,
+        attached.filename,
+        attached.size_bytes,
+        attached.media_type,
+    ) == (audit_id, REPORT, command.sha256, "A1-audit-report.pdf", command.size_bytes, "application/pdf")
     assert (await story.state()).documents == (AttachedDocument(audit_id=audit_id, kind=REPORT, sha256=command.sha256),)
 
 
@@ -74,8 +79,9 @@ async def test_a_public_summary_follows_the_submitted_report(story: Story) -> No
         await story.attach(audit_id, SUMMARY)
     await story.send(cmd.RecordFindings(actor=AUDITOR, audit_id=audit_id, findings=findings()))
     await story.on(date(2040, 1, 11))
-    await story.send(cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=date(2040, 1, 4),
-                                      summary="report"))
+    await story.send(
+        cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, on_site_ended_on=date(2040, 1, 4), summary="report")
+    )
     [attached] = await story.attach(audit_id, SUMMARY)
     assert attached.kind == SUMMARY
 
@@ -103,12 +109,26 @@ async def test_a_document_is_attached_to_an_audit_once(story: Story) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("sha256", "A" * 64), ("sha256", "a" * 63), ("filename", "../../etc/passwd"), ("filename", "dir\\report.pdf"),
-     ("filename", ".."), ("filename", "x" * 201), ("size_bytes", 0), ("media_type", "image/png")],
+    [
+        ("sha256", "A" * 64),
+        ("sha256", "a" * 63),
+        ("filename", "../../etc/passwd"),
+        ("filename", "dir\\report.pdf"),
+        ("filename", ".."),
+        ("filename", "x" * 201),
+        ("size_bytes", 0),
+        ("media_type", "image/png"),
+    ],
 )
 def test_an_attached_document_is_named_by_its_digest_and_a_plain_file_name(field: str, value: object) -> None:
-    valid = {"actor": AUDITOR, "audit_id": "A1", "kind": REPORT, "sha256": "a" * 64, "filename": "report.pdf",
-             "size_bytes": 1}
+    valid = {
+        "actor": AUDITOR,
+        "audit_id": "A1",
+        "kind": REPORT,
+        "sha256": "a" * 64,
+        "filename": "report.pdf",
+        "size_bytes": 1,
+    }
     cmd.AttachDocument(**valid)
     with pytest.raises(ValidationError, match=field):
         cmd.AttachDocument(**{**valid, field: value})

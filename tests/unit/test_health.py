@@ -17,7 +17,9 @@ def test_a_state_is_logged_once_when_it_changes_not_once_per_failure() -> None:
         state.enter("appending")
 
     assert [(e["state"], e["log_level"]) for e in logs] == [
-        ("appending", "info"), ("appends failing", "warning"), ("appending", "info")
+        ("appending", "info"),
+        ("appends failing", "warning"),
+        ("appending", "info"),
     ]
     assert logs[2]["previous_failures"] == 5500
 

@@ -29,14 +29,18 @@ async def test_a_certified_member_reports_last_years_material_flows(story: Story
     assert reported.type == "MaterialFlowReported"
     assert reported.year == 2040
     assert [(f.category, f.tonnes_in, f.tonnes_out) for f in reported.flows] == [
-        (ALUMINIUM, Decimal("100.000"), Decimal("90.500")), (SCRAP, Decimal("100.000"), Decimal("90.500"))]
+        (ALUMINIUM, Decimal("100.000"), Decimal("90.500")),
+        (SCRAP, Decimal("100.000"), Decimal("90.500")),
+    ]
     assert (await story.state()).material_flow_years == (2040,)
 
 
 async def test_a_member_reports_material_flows_once_a_year(story: Story) -> None:
     await certified(story)
     await story.report_flows(2040)
-    with pytest.raises(RuleViolation, match="material-flow.once-a-year: the material flows of 2040 are already reported"):
+    with pytest.raises(
+        RuleViolation, match="material-flow.once-a-year: the material flows of 2040 are already reported"
+    ):
         await story.report_flows(2040, flows(SCRAP))
 
 
@@ -95,5 +99,8 @@ def test_tonnes_are_not_negative_and_counted_to_the_kilogram(tonnes: str) -> Non
 
 def test_tonnes_have_one_spelling_whatever_the_input() -> None:
     flow = MaterialFlow(category=SCRAP, tonnes_in="1e3", tonnes_out="-0")
-    assert flow.model_dump(mode="json") == {"category": "post-consumer-scrap", "tonnes_in": "1000.000",
-                                            "tonnes_out": "0.000"}
+    assert flow.model_dump(mode="json") == {
+        "category": "post-consumer-scrap",
+        "tonnes_in": "1000.000",
+        "tonnes_out": "0.000",
+    }

@@ -17,8 +17,18 @@ from domain.errors import DomainError
 from domain.events import Event
 from domain.evolve import evolve, replay
 from domain.state import CertificationState, Phase
-from tests.scenario import AUDITOR, FIRM, MEMBER, OTHER_AUDITOR, ROLLING_MILL, SECRETARIAT, SMELTER, StandardRef
-from tests.scenario import flows, pdf
+from tests.scenario import (
+    AUDITOR,
+    FIRM,
+    MEMBER,
+    OTHER_AUDITOR,
+    ROLLING_MILL,
+    SECRETARIAT,
+    SMELTER,
+    StandardRef,
+    flows,
+    pdf,
+)
 
 START = datetime(2040, 1, 2, 9, tzinfo=UTC)
 
@@ -30,36 +40,60 @@ def _commands(state: CertificationState, today: date, draw: st.DataObject) -> li
     starts_on = today + timedelta(days=draw.draw(st.integers(0, 60)))
     ncs = sorted(state.nonconformities) or ["none"]
     deadlines = sorted(state.deadlines) or ["none"]
-    kinds = st.sampled_from([FindingKind.CONFORMANCE] * 6 + [FindingKind.NOT_APPLICABLE, FindingKind.MINOR_NC] * 2
-                            + [FindingKind.MAJOR_NC] * 2 + [FindingKind.CRITICAL_BREACH])
+    kinds = st.sampled_from(
+        [FindingKind.CONFORMANCE] * 6
+        + [FindingKind.NOT_APPLICABLE, FindingKind.MINOR_NC] * 2
+        + [FindingKind.MAJOR_NC] * 2
+        + [FindingKind.CRITICAL_BREACH]
+    )
     found = tuple(
         Finding(criterion=f"{i}.1", facility_id=draw.draw(st.sampled_from(["mill", "smelter"])), kind=draw.draw(kinds))
         for i in range(draw.draw(st.integers(1, 5)))
     )
     return [
-        cmd.Apply(actor=MEMBER, member_id=MEMBER.organisation_id, member_name="N", entity_name="E",
-                  standard=StandardRef(code=draw.draw(st.sampled_from(["ASI-PS", "ASI-CoC", "ISO-14001"])), version="1"),
-                  facilities=(ROLLING_MILL, SMELTER)),
+        cmd.Apply(
+            actor=MEMBER,
+            member_id=MEMBER.organisation_id,
+            member_name="N",
+            entity_name="E",
+            standard=StandardRef(code=draw.draw(st.sampled_from(["ASI-PS", "ASI-CoC", "ISO-14001"])), version="1"),
+            facilities=(ROLLING_MILL, SMELTER),
+        ),
         cmd.AcceptApplication(actor=SECRETARIAT),
         cmd.RejectApplication(actor=SECRETARIAT, reason="no"),
         cmd.SubmitSelfAssessment(actor=MEMBER, summary="done"),
         cmd.AssignAuditFirm(actor=MEMBER, firm=FIRM),
         *(
-            cmd.PlanAudit(actor=actor, audit_id=next_audit, audit_type=audit_type, starts_on=starts_on,
-                          ends_on=starts_on + timedelta(days=2), lead_auditor="a")
+            cmd.PlanAudit(
+                actor=actor,
+                audit_id=next_audit,
+                audit_type=audit_type,
+                starts_on=starts_on,
+                ends_on=starts_on + timedelta(days=2),
+                lead_auditor="a",
+            )
             for audit_type in AuditType
             for actor in (AUDITOR, OTHER_AUDITOR)
         ),
         cmd.StartAudit(actor=AUDITOR, audit_id=audit_id),
         cmd.RecordFindings(actor=AUDITOR, audit_id=audit_id, findings=found),
-        cmd.SubmitReport(actor=AUDITOR, audit_id=audit_id, summary="r",
-                         on_site_ended_on=state.audit.starts_on + timedelta(days=2) if state.audit else today),
+        cmd.SubmitReport(
+            actor=AUDITOR,
+            audit_id=audit_id,
+            summary="r",
+            on_site_ended_on=state.audit.starts_on + timedelta(days=2) if state.audit else today,
+        ),
         cmd.AcceptReport(actor=SECRETARIAT, audit_id=audit_id),
         cmd.ReturnReport(actor=SECRETARIAT, audit_id=audit_id, reason="redo"),
         *(
-            cmd.AttachDocument(actor=AUDITOR, audit_id=draw.draw(st.sampled_from([audit_id, *state.past_audit_ids])),
-                               kind=kind, sha256=hashlib.sha256(content).hexdigest(), filename="d.pdf",
-                               size_bytes=len(content))
+            cmd.AttachDocument(
+                actor=AUDITOR,
+                audit_id=draw.draw(st.sampled_from([audit_id, *state.past_audit_ids])),
+                kind=kind,
+                sha256=hashlib.sha256(content).hexdigest(),
+                filename="d.pdf",
+                size_bytes=len(content),
+            )
             for kind in DocumentKind
             for content in (pdf(f"v{draw.draw(st.integers(1, 2))}"),)
         ),
@@ -69,8 +103,12 @@ def _commands(state: CertificationState, today: date, draw: st.DataObject) -> li
         cmd.Reinstate(actor=SECRETARIAT, reason="r"),
         cmd.Withdraw(actor=SECRETARIAT, reason="w"),
         cmd.ReportMaterialFlow(actor=MEMBER, year=today.year - draw.draw(st.integers(1, 3)), flows=flows()),
-        cmd.ExtendDeadline(actor=SECRETARIAT, deadline_id=draw.draw(st.sampled_from(deadlines)),
-                           new_due=today + timedelta(days=draw.draw(st.integers(1, 400))), reason="e"),
+        cmd.ExtendDeadline(
+            actor=SECRETARIAT,
+            deadline_id=draw.draw(st.sampled_from(deadlines)),
+            new_due=today + timedelta(days=draw.draw(st.integers(1, 400))),
+            reason="e",
+        ),
         cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=draw.draw(st.sampled_from(deadlines))),
     ]
 
