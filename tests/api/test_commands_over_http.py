@@ -4,7 +4,9 @@ malformed input, none of which records anything it should not."""
 
 import asyncio
 from datetime import date
+from typing import get_args
 
+from api.routes.commands import ROUTED_BY_TYPE, ROUTED_ON_THEIR_OWN
 from domain import commands as cmd
 from domain.audits import AuditType
 from tests.api.journey import Journey
@@ -144,3 +146,12 @@ async def test_an_audit_is_led_by_a_registered_auditor_of_the_firm_whose_trainin
     assert lapsed.status_code == 422
     assert lapsed.json()["detail"] == "lead_auditor: arno's training ends on 2050-12-31; the audit ends on 2051-01-05"
     assert await journey.stored() == before
+
+
+def test_every_command_has_a_route_or_comes_from_the_workflow_itself() -> None:
+    """A command added to the domain is routed by its type, routed on its own, or given by
+    the workflow's timers: none is left without a way in."""
+    every = set(get_args(get_args(cmd.Command)[0]))
+    routed = set(ROUTED_BY_TYPE) | set(ROUTED_ON_THEIR_OWN)
+    assert every - routed == {cmd.RecordMissedDeadline}
+    assert not routed - every

@@ -262,8 +262,12 @@ async def test_one_projector_leads_and_another_takes_over_when_it_stops(engine: 
     await asyncio.wait_for(first.leading.wait(), 10)
     running_second = asyncio.create_task(second.run(stop_second))
     story = await recorded_story(store)
-    await asyncio.sleep(0.5)
-    assert not second.leading.is_set()
+    # The second has asked for the lock and been refused (not merely not asked yet), while
+    # the first leads; it keeps asking every poll.
+    async with asyncio.timeout(10):
+        while second.state.state != "waiting for leadership":  # noqa: ASYNC110 - a state, not an event
+            await asyncio.sleep(0.05)
+    assert first.leading.is_set() and not second.leading.is_set()
     stop_first.set()
     await running_first
     await asyncio.wait_for(second.leading.wait(), 10)
