@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.body_limit import BODY_TIMEOUT_SECONDS, MULTIPART_OVERHEAD, BodyLimit
-from api.deps import Options
+from api.deps import HEARTBEAT_STALE_SECONDS, PUBLIC_THRESHOLD, Options
 from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
@@ -50,14 +50,14 @@ def create_app(
     engine: AsyncEngine,
     *,
     temporal_ping: Callable[[], Awaitable[bool]] | None = None,
-    public_threshold: int = 3,
+    public_threshold: int = PUBLIC_THRESHOLD,
     max_projector_lag_events: int = 1000,
     command_tally: CommandTally | None = None,
     commands_client: CertificationClient | None = None,
     max_document_bytes: int = MAX_SIZE_BYTES,
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
-    heartbeat_stale_seconds: float = 10.0,
+    heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 

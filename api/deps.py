@@ -17,6 +17,11 @@ from identity.directory import Directory
 from identity.sessions import Sessions
 from workflows.tally import CommandTally
 
+PUBLIC_THRESHOLD = 3
+"""The fewest distinct members a public figure may describe, unless configured otherwise."""
+HEARTBEAT_STALE_SECONDS = 10.0
+"""A projector's or worker's heartbeat older than this says it is gone, unless configured otherwise."""
+
 
 @dataclass(frozen=True)
 class Options:
@@ -28,7 +33,7 @@ class Options:
     command_tally: CommandTally | None
     max_document_bytes: int
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None
-    heartbeat_stale_seconds: float = 10.0
+    heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS
 
 
 def get_engine(request: Request) -> AsyncEngine:

@@ -7,6 +7,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.deps import HEARTBEAT_STALE_SECONDS, PUBLIC_THRESHOLD
+from workflows.messages import APPEND_AS_LOCAL_ACTIVITY, MAX_HISTORY_LENGTH
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CERTFLOW_", env_file=".env", extra="ignore")
@@ -21,17 +24,20 @@ class Settings(BaseSettings):
     temporal_address: str = "localhost:7233"
     temporal_namespace: str = "default"
     task_queue: str = "certflow"
-    append_as_local_activity: bool = True
-    """Local: a command's median round trip 1.56x a no-op Update's, regular 4.06x (bench/README.md)."""
-    max_history_length: int = Field(default=10_000, ge=100)
+    append_as_local_activity: bool = APPEND_AS_LOCAL_ACTIVITY
+    max_history_length: int = Field(default=MAX_HISTORY_LENGTH, ge=100)
     command_timeout_seconds: float = Field(
         default=10.0, gt=0, le=60, description="longest wait for Temporal per command; then 503"
     )
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=0, le=65535)
-    public_threshold: int = Field(default=3, ge=1, description="fewest members a public country figure describes")
+    public_threshold: int = Field(
+        default=PUBLIC_THRESHOLD, ge=1, description="fewest members a public country figure describes"
+    )
     heartbeat_stale_seconds: float = Field(
-        default=10.0, gt=0, description="/readyz fails once the projector's or a worker's heartbeat is older"
+        default=HEARTBEAT_STALE_SECONDS,
+        gt=0,
+        description="/readyz fails once the projector's or a worker's heartbeat is older",
     )
     worker_grace_seconds: float = Field(
         default=10.0, ge=0, description="running activities' time to finish once the worker stops (it exits 3 s later)"

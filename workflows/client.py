@@ -17,7 +17,13 @@ from domain.decide import decide
 from domain.errors import DomainError
 from domain.state import CertificationState
 from workflows.certification import CertificationWorkflow
-from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
+from workflows.messages import (
+    APPEND_AS_LOCAL_ACTIVITY,
+    MAX_HISTORY_LENGTH,
+    CertificationParams,
+    CommandOutcome,
+    CommandRequest,
+)
 from workflows.tally import CommandTally
 
 T = TypeVar("T")
@@ -57,8 +63,8 @@ class CertificationClient:
         self,
         client: Client,
         task_queue: str,
-        append_as_local_activity: bool = True,
-        max_history_length: int = 10_000,
+        append_as_local_activity: bool = APPEND_AS_LOCAL_ACTIVITY,
+        max_history_length: int = MAX_HISTORY_LENGTH,
         tally: CommandTally | None = None,
         command_timeout: timedelta = COMMAND_TIMEOUT,
     ) -> None:
