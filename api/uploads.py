@@ -14,18 +14,21 @@ from api.deps import get_document_store
 from api.models.commands import Problem
 from documents.pdf import DocumentRejected, check_pdf
 from documents.store import StoredDocument
-from domain.actors import Role
+from domain.errors import NotPermitted
+from domain.rules.documents import require_uploader
 from identity.principal import Principal
 
 _READ_CHUNK = 1024 * 1024
 
 
 def refused_uploader(caller: Principal) -> Problem | None:
-    """Asked before the bytes are stored: the domain would refuse the command anyway, and
-    the upload would be left behind."""
-    if caller.role == Role.AUDITOR:
-        return None
-    return Problem(detail=f"a {caller.role} may not attach an audit document (only: auditor)", rule="access.role")
+    """The domain's rule (only auditors attach documents), asked before the bytes are read:
+    the command would be refused anyway."""
+    try:
+        require_uploader(caller.actor)
+    except NotPermitted as refusal:
+        return Problem(detail=refusal.message, rule=refusal.rule)
+    return None
 
 
 async def _read_within(upload: UploadFile, limit: int) -> bytes:

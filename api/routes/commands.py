@@ -96,11 +96,13 @@ async def apply(
 
 async def _applicant(caller: Principal, member_id: str | None, directory: Directory) -> dict[str, str]:
     """The member an application is for: the Secretariat names one; anyone else applies for
-    their own organisation (and the domain refuses roles that may not apply)."""
+    their own organisation. Who may apply for whom is the domain's rule (access.own-organisation,
+    access.role): another organisation named by a member goes to it as named, unlooked-up, so
+    the refusal tells nothing of who exists."""
     if caller.role != Role.SECRETARIAT:
-        if member_id not in (None, caller.organisation_id):
-            raise HTTPException(403, "member_id: a member applies only for its own organisation")
-        return {"member_id": caller.organisation_id, "member_name": caller.organisation_name}
+        named = member_id or caller.organisation_id
+        name = caller.organisation_name if named == caller.organisation_id else named
+        return {"member_id": named, "member_name": name}
     if member_id is None:
         raise HTTPException(422, "member_id: required when the Secretariat applies on a member's behalf")
     member = await directory.organisation(member_id)

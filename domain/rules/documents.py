@@ -2,11 +2,12 @@
 
 from domain import commands as cmd
 from domain import events as ev
+from domain.actors import Actor, Role
 from domain.audits import AuditStatus
 from domain.documents import AttachedDocument, DocumentKind
 from domain.errors import RuleViolation
 from domain.events import Event
-from domain.rules.access import require_assigned_firm
+from domain.rules.access import require_assigned_firm, require_role
 from domain.rules.emit import Emit
 from domain.state import CertificationState
 
@@ -36,8 +37,17 @@ def _check_kind_fits_step(kind: DocumentKind, audit_id: str, status: AuditStatus
         )
 
 
+ATTACHING = "attach an audit document"
+
+
+def require_uploader(actor: Actor) -> None:
+    """Only an auditor attaches documents: the part of `attach`'s access rule that needs no
+    certification, so an upload from anyone else is refused before its bytes are read."""
+    require_role(actor, ATTACHING, Role.AUDITOR)
+
+
 def attach(state: CertificationState, command: cmd.AttachDocument, emit: Emit) -> list[Event]:
-    require_assigned_firm(state, command.actor, "attach an audit document")
+    require_assigned_firm(state, command.actor, ATTACHING)
     status = _audit_status(state, command.audit_id)
     if status == AuditStatus.PLANNED:
         raise RuleViolation("document.audit-started", f"audit {command.audit_id} has not started")

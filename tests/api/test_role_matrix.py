@@ -118,3 +118,16 @@ async def test_only_members_and_the_secretariat_may_apply(journey: Journey, acto
         assert response.json()["rule"] == "access.role"
     else:
         assert response.json()["state"]["member_id"] == MEMBER.organisation_id
+
+
+@pytest.mark.parametrize("named", [OTHER_MEMBER.organisation_id, "no-such-organisation"])
+async def test_a_member_naming_another_organisation_is_refused_by_the_domains_rule(
+    journey: Journey, named: str
+) -> None:
+    """Refused naming the rule, the same for an organisation that exists as for one that does not."""
+    await journey.on(EPOCH)
+    path, body = http_call(journey.apply_command(), None)
+    response = await journey.http.post(path, json={**body, "member_id": named}, headers=journey.people.bearer(MEMBER))
+
+    assert response.status_code == 403, response.text
+    assert response.json()["rule"] == "access.own-organisation"
