@@ -11,6 +11,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from api.dispatch import Dispatcher
 from api.models.operations import Pollers
 from documents.store import DocumentStore
 from identity.directory import Directory
@@ -72,3 +73,10 @@ Connection = Annotated[AsyncConnection, Depends(get_connection)]
 AppOptions = Annotated[Options, Depends(get_options)]
 Today = Annotated[date, Depends(today)]
 Directory_ = Annotated[Directory, Depends(get_directory)]
+
+
+def get_dispatcher(request: Request) -> Dispatcher:
+    return cast(Dispatcher, request.app.state.dispatcher)
+
+
+Dispatch = Annotated[Dispatcher, Depends(get_dispatcher)]

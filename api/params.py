@@ -4,6 +4,7 @@ is refused with 422 naming the field (FastAPI reports the location as ["query", 
 
 from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
 from sqlalchemy import ColumnElement
@@ -14,6 +15,9 @@ from domain.deadlines import DeadlineKind
 from domain.state import Phase
 from domain.text import check_storable
 from projections.tables import certifications, deadlines, material_flows
+
+CertificationId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")]
+"""A certification id in a path."""
 
 STATES = tuple(Phase) + tuple(CertificateStatus)
 """A `state` filter names a phase or a certificate status (the two share no word)."""

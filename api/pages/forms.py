@@ -7,7 +7,9 @@ sent) or the rule that refused the command (nothing was recorded)."""
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from datetime import date
+from functools import partial
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.datastructures import URL
@@ -19,9 +21,8 @@ from starlette.datastructures import FormData
 
 from api.access import Caller, require_csrf
 from api.dispatch import Delivery, Dispatcher
-from api.models.commands import SET_BY_THE_API, Problem
+from api.models.commands import SET_BY_THE_API, Problem, command_of
 from api.queries.freshness import caught_up
-from api.routes.commands import command_of
 from identity.principal import Principal
 
 CSRF_FIELD = "csrf_token"
@@ -177,3 +178,52 @@ async def outcome_shown(conn: AsyncConnection, certification_id: str, done: str 
         return Outcome()
     stale = version is not None and not await caught_up(conn, certification_id, version)
     return Outcome(done=message, stale=stale)
+
+
+class CertificationPage(Protocol):
+    """A certification's page, rendered with what became of a form sent from it."""
+
+    async def __call__(
+        self,
+        request: Request,
+        conn: AsyncConnection,
+        today: date,
+        caller: Principal,
+        certification_id: str,
+        outcome: Outcome,
+        status: int = 200,
+    ) -> Response: ...
+
+
+@dataclass(frozen=True)
+class StepForms:
+    """A page's forms that each give one command to the certification the page shows: which
+    commands (by the step the path names), and the page they come back to."""
+
+    steps: Mapping[str, type[BaseModel]]
+    what: str
+    """What a step is called in a 404: "there is no <what> <step>"."""
+    page: CertificationPage
+    page_name: str
+    """The page's route name, to redirect back to after success."""
+
+    def kind(self, step: str) -> type[BaseModel]:
+        return step_kind(self.steps, step, self.what)
+
+    async def give(
+        self,
+        request: Request,
+        conn: AsyncConnection,
+        today: date,
+        caller: Principal,
+        dispatcher: Dispatcher,
+        certification_id: str,
+        kind: type[BaseModel],
+        fields: dict[str, Any],
+        form: FormData,
+        vet: Vet | None = None,
+    ) -> Response:
+        """Sends the step's command; back to the page, or the page again with the outcome."""
+        again = partial(self.page, request, conn, today, caller, certification_id)
+        back = request.url_for(self.page_name, certification_id=certification_id)
+        return await give(dispatcher, caller, certification_id, kind, fields, form, back, again, vet)

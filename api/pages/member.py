@@ -13,17 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData
 
 from api.access import MemberCaller, member_organisation
-from api.deps import Connection, Today
+from api.deps import Connection, Dispatch, Today
 from api.dispatch import new_certification_id
 from api.models.certifications import TimelineEntry
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, send, step_kind, type_of
+from api.pages.forms import Outcome, PostedForm, StepForms, fields_for, outcome_shown, send, type_of
 from api.pages.templating import links, templates, words
-from api.params import DeadlineQuery
+from api.params import CertificationId, DeadlineQuery
 from api.queries import certifications as q
 from api.queries.documents import attached_documents
 from api.queries.nonconformities import open_nonconformities
 from api.queries.oversight import deadline_page
-from api.routes.commands import CertificationId, Dispatch
 from api.rows import deadline, summary
 from api.visibility import visible_to
 from api.within_reach import certification_within_reach
@@ -163,6 +162,9 @@ async def member_certification_page(
     return await _certification_page(request, conn, today, caller, certification_id, outcome)
 
 
+FORMS = StepForms(STEPS, "member step", _certification_page, "member_certification_page")
+
+
 @router.post("/{certification_id}/{step}", name="member_step")
 async def member_step(
     request: Request,
@@ -175,7 +177,7 @@ async def member_step(
     step: str,
 ) -> Response:
     """The self-assessment or a corrective action plan from its form; back to the certification's page."""
-    kind = step_kind(STEPS, step, "member step")
-    again = partial(_certification_page, request, conn, today, caller, certification_id)
-    back = request.url_for("member_certification_page", certification_id=certification_id)
-    return await give(dispatcher, caller, certification_id, kind, fields_for(kind, form), form, back, again)
+    kind = FORMS.kind(step)
+    return await FORMS.give(
+        request, conn, today, caller, dispatcher, certification_id, kind, fields_for(kind, form), form
+    )

@@ -1,7 +1,6 @@
 """The Secretariat's dashboard: overview, certifications, one certification, programme."""
 
 from datetime import date
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,17 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.access import SecretariatCaller, secretariat
 from api.charts import bar_chart
-from api.deps import Connection, Today
-from api.pages.forms import Outcome, PostedForm, fields_for, give, outcome_shown, step_kind, type_of
+from api.deps import Connection, Dispatch, Today
+from api.pages.forms import Outcome, PostedForm, StepForms, fields_for, outcome_shown, type_of
 from api.pages.templating import links, templates, words
-from api.params import STATES, CertificationQuery, DeadlineQuery, ScopeFilters
+from api.params import STATES, CertificationId, CertificationQuery, DeadlineQuery, ScopeFilters
 from api.queries import certifications as q
 from api.queries import overview
 from api.queries.documents import attached_documents
 from api.queries.oversight import deadline_page, review_queue, reviews_waiting
 from api.queries.overview_cache import counts_cache
 from api.queries.programme import programme_metrics
-from api.routes.commands import CertificationId, Dispatch
 from api.rows import deadline, review, summary
 from api.within_reach import certification_within_reach
 from domain import commands as cmd
@@ -189,6 +187,9 @@ async def certification_page(
     return await _certification_page(request, conn, today, caller, certification_id, outcome)
 
 
+FORMS = StepForms(DECISIONS, "decision", _certification_page, "certification_page")
+
+
 @router.post("/certifications/{certification_id}/{decision}", name="secretariat_decision")
 async def secretariat_decision(
     request: Request,
@@ -202,10 +203,10 @@ async def secretariat_decision(
 ) -> Response:
     """A decision from its form (accept or reject an application, accept or return a report,
     suspend, reinstate, withdraw, extend a deadline); back to the certification's page."""
-    kind = step_kind(DECISIONS, decision, "decision")
-    again = partial(_certification_page, request, conn, today, caller, certification_id)
-    back = request.url_for("certification_page", certification_id=certification_id)
-    return await give(dispatcher, caller, certification_id, kind, fields_for(kind, form), form, back, again)
+    kind = FORMS.kind(decision)
+    return await FORMS.give(
+        request, conn, today, caller, dispatcher, certification_id, kind, fields_for(kind, form), form
+    )
 
 
 @router.get("/programme")

@@ -13,16 +13,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.datastructures import FormData, UploadFile
 
 from api.access import AuditFirmCaller, audit_firm
-from api.deps import AppOptions, Connection, Directory_, Today
+from api.deps import AppOptions, Connection, Directory_, Dispatch, Today
 from api.lead_auditor import check_lead_auditor
 from api.pages.audit_steps import STEP_FORMS, next_step
-from api.pages.forms import Outcome, PostedForm, Vet, fields_for, give, outcome_shown, send, step_kind, type_of
+from api.pages.forms import (
+    Outcome,
+    PostedForm,
+    StepForms,
+    Vet,
+    fields_for,
+    outcome_shown,
+    send,
+    type_of,
+)
 from api.pages.templating import links, templates, words
-from api.params import DeadlineQuery
+from api.params import CertificationId, DeadlineQuery
 from api.queries.documents import attached_documents
 from api.queries.oversight import deadline_page
 from api.queries.worklist import assigned_audits
-from api.routes.commands import CertificationId, Dispatch
 from api.rows import deadline
 from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
@@ -164,6 +172,9 @@ async def attach_document_form(
     return shown
 
 
+FORMS = StepForms(STEPS, "audit step", _audit_page, "audit_page")
+
+
 @router.post("/{certification_id}/{step}", name="audit_step")
 async def audit_step(
     request: Request,
@@ -177,11 +188,9 @@ async def audit_step(
     step: str,
 ) -> Response:
     """One audit step from its form; back to the certification's page."""
-    kind = step_kind(STEPS, step, "audit step")
+    kind = FORMS.kind(step)
     fields = fields_for(kind, form)
     if kind is cmd.RecordFindings:
         fields["findings"] = _findings(form)
-    again = partial(_audit_page, request, conn, today, caller, certification_id)
-    back = request.url_for("audit_page", certification_id=certification_id)
     vet = _vet(kind, caller, directory)
-    return await give(dispatcher, caller, certification_id, kind, fields, form, back, again, vet)
+    return await FORMS.give(request, conn, today, caller, dispatcher, certification_id, kind, fields, form, vet)

@@ -12,9 +12,8 @@ from api.csv_export import certifications_csv
 from api.deps import Connection, Engine, Today
 from api.models.certifications import CertificationDetail, CertificationPage
 from api.models.errors import AUTHENTICATED, ERRORS
-from api.params import CertificationQuery
+from api.params import CertificationId, CertificationQuery
 from api.queries import certifications as q
-from api.routes.commands import CertificationId
 from api.rows import summary
 from api.visibility import visible_to
 from api.within_reach import certification_within_reach

@@ -2,20 +2,20 @@
 `POST /certifications`). The caller is the command's actor; the answer is the certification's
 new state and the events the command recorded, or the rule that refused it."""
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.access import Caller
-from api.deps import Directory_
-from api.dispatch import Delivery, Dispatcher, new_certification_id
+from api.deps import Directory_, Dispatch
+from api.dispatch import Delivery, new_certification_id
 from api.idempotency import request_hash
 from api.lead_auditor import check_lead_auditor
-from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of
+from api.models.commands import ApplicationBody, AssignAuditFirmBody, CommandResult, body_of, command_of
 from api.models.errors import ERRORS
+from api.params import CertificationId
 from domain import commands as cmd
 from domain.actors import Role
 from identity.directory import Directory
@@ -23,7 +23,6 @@ from identity.principal import OrganisationKind, Principal
 
 router = APIRouter(prefix="/certifications", tags=["commands"], responses=ERRORS)
 
-CertificationId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -38,24 +37,6 @@ ROUTED_ON_THEIR_OWN: tuple[type[BaseModel], ...] = (cmd.Apply, cmd.AssignAuditFi
 """Commands whose routes take other bodies (below; AttachDocument is an upload, in
 api/routes/documents.py). RecordMissedDeadline is given by the workflow's own timers, never
 over HTTP."""
-
-
-def get_dispatcher(request: Request) -> Dispatcher:
-    return cast(Dispatcher, request.app.state.dispatcher)
-
-
-Dispatch = Annotated[Dispatcher, Depends(get_dispatcher)]
-
-
-def command_of(kind: type[BaseModel], caller: Principal, fields: dict[str, Any]) -> Any:
-    """The domain command; its own checks (dates in order, unique ids, text it can store, as
-    in an upload's filename) are 422s."""
-    try:
-        return kind.model_validate({**fields, "actor": caller.actor})
-    except ValidationError as error:
-        raise RequestValidationError(
-            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False, include_context=False)]
-        ) from None
 
 
 async def delivery_of(

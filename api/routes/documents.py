@@ -10,14 +10,15 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import RowMapping
 
 from api.access import Caller
-from api.deps import AppOptions, Connection, get_document_store
+from api.deps import AppOptions, Connection, Dispatch, get_document_store
 from api.dispatch import Delivery
 from api.idempotency import request_hash
-from api.models.commands import CommandResult, Problem
+from api.models.commands import CommandResult, Problem, command_of
 from api.models.documents import DocumentEntry, DocumentList
 from api.models.errors import AUTHENTICATED, ERRORS
+from api.params import CertificationId
 from api.queries import documents as q
-from api.routes.commands import CertificationId, Dispatch, IdempotencyKey, command_of
+from api.routes.commands import IdempotencyKey
 from api.uploads import attachment_fields, refused_uploader, store_upload, upload_held
 from api.visibility import visible_to
 from domain import commands as cmd
