@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.actors import Actor
 from domain.audits import AuditType, Finding
-from domain.certificates import CertificateKind
+from domain.certificates import Certificate, CertificateKind, CertificateStatus
 from domain.deadlines import Deadline, DeadlineKind
 from domain.documents import DocumentKind
 from domain.materials import MaterialFlow
@@ -113,6 +113,17 @@ class CertificateGranted(_Event):
     valid_until: date
     cycle: int
     reason: str
+
+    def certificate(self) -> Certificate:
+        """The certificate this grants: active from the day it was granted."""
+        return Certificate(
+            kind=self.kind,
+            status=CertificateStatus.ACTIVE,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            cycle=self.cycle,
+            granted_on=self.occurred_at.date(),
+        )
 
 
 class CertificationDeferred(_Event):

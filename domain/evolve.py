@@ -148,14 +148,7 @@ def _merge_findings(state: CertificationState, event: ev.FindingsRecorded) -> tu
 
 
 def _granted(state: CertificationState, event: ev.CertificateGranted) -> dict[str, Any]:
-    certificate = Certificate(
-        kind=event.kind,
-        status=CertificateStatus.ACTIVE,
-        valid_from=event.valid_from,
-        valid_until=event.valid_until,
-        cycle=event.cycle,
-        granted_on=event.occurred_at.date(),
-    )
+    certificate = event.certificate()
     provisional = state.provisional_granted or event.kind == CertificateKind.PROVISIONAL
     validity = Validity(valid_from=event.valid_from, valid_until=event.valid_until)
     return {

@@ -5,7 +5,7 @@ from datetime import date
 from domain import commands as cmd
 from domain import events as ev
 from domain.audits import INITIAL_AUDITS, Audit, AuditStatus, AuditType, FindingSummary
-from domain.certificates import Certificate, CertificateKind, CertificateStatus
+from domain.certificates import CertificateKind, CertificateStatus
 from domain.deadlines import DeadlineKind
 from domain.events import Event
 from domain.nonconformities import Severity
@@ -128,14 +128,7 @@ def _grant(
         cycle=cycle,
         reason=reason,
     )
-    certificate = Certificate(
-        kind=kind,
-        status=CertificateStatus.ACTIVE,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        cycle=cycle,
-        granted_on=emit.today,
-    )
+    certificate = granted.certificate()
     replaced = [
         *of_kind(state, DeadlineKind.EXPIRY),
         *of_kind(state, DeadlineKind.RECERTIFICATION),
