@@ -3,10 +3,13 @@ pinned to a known day, served by uvicorn on a free port in the tests' event loop
 over real HTTP; a read-model dataset per test; headless Chromium for the browser tests."""
 
 import asyncio
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -110,14 +113,22 @@ def chromium() -> Iterator[str]:
     if found is None:
         if os.geteuid() != 0 or shutil.which("apt-get") is None:
             pytest.skip("chromium is not installed and cannot be: apt-get needs root (apt-get install -y chromium)")
-        quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            done = subprocess.run(command, env=quiet, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+        # One install at a time: test workers (pytest-xdist) may all need it at once.
+        with open(Path(tempfile.gettempdir()) / "certflow-chromium-install.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if shutil.which("chromium") is None:
+                _install_chromium()
         found = shutil.which("chromium")
         assert found, "apt-get installed chromium, but it is not on PATH"
     yield found
+
+
+def _install_chromium() -> None:
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        done = subprocess.run(command, env=quiet, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
 
 
 CHROMIUM_ARGS = [

@@ -10,8 +10,10 @@ import pytest
 from tests.faults.outcome import HEADER, Outcome
 from tests.faults.service import Service
 
-OUTCOMES = pytest.StashKey[list[Outcome]]()
+OUTCOME = pytest.StashKey[Outcome]()
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+ROW = "fault outcome"
+"""The name a scenario's table row travels under in its report (from an xdist worker too)."""
 
 
 @pytest.hookimpl(wrapper=True)
@@ -20,6 +22,9 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     item.stash.setdefault(REPORTS, {})[report.when] = report
+    outcome = item.stash.get(OUTCOME, None)
+    if report.when == "call" and outcome is not None:
+        report.user_properties.append((ROW, (outcome.row(), outcome.explain() if outcome.violations else "")))
     return report
 
 
@@ -51,16 +56,19 @@ async def service(whole_service: Service, request: pytest.FixtureRequest) -> Asy
 def outcome(request: pytest.FixtureRequest) -> Outcome:
     """This scenario's figures, gathered for the table printed after the run."""
     recorded = Outcome(getattr(request.module, "FAULT", request.node.name))
-    request.config.stash.setdefault(OUTCOMES, []).append(recorded)
+    request.node.stash[OUTCOME] = recorded
     return recorded
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    outcomes = config.stash.get(OUTCOMES, [])
-    if not outcomes:
+    # From the reports, not this process's memory: under xdist the scenarios ran in a worker.
+    reports = [r for kind in terminalreporter.stats.values() for r in kind if isinstance(r, pytest.TestReport)]
+    rows = [value for r in reports for name, value in r.user_properties if name == ROW]
+    if not rows:
         return
     terminalreporter.section("faults: recovery and commands per fault")
-    for line in (HEADER, *(o.row() for o in outcomes)):
+    for line in (HEADER, *(row for row, _ in rows)):
         terminalreporter.write_line(line)
-    for broken in (o for o in outcomes if o.violations):
-        terminalreporter.write_line(broken.explain())
+    for _, explanation in rows:
+        if explanation:
+            terminalreporter.write_line(explanation)
