@@ -17,6 +17,7 @@ from eventstore import EventStore
 from eventstore.database import create_engine
 from eventstore.embedded import start_embedded
 from tests.databases import own_database
+from tests.faults.outcome import HEADER, ROW
 from tests.people import People, register
 from tests.scenario import Lifecycle, Story
 from tests.temporal import dev_server as start_dev_server
@@ -104,3 +105,19 @@ def story() -> Story:
 def lifecycle(env: WorkflowEnvironment, certifications: CertificationClient, store: EventStore) -> Lifecycle:
     """A certification to drive through its life; see tests/scenario.py."""
     return Lifecycle(env, certifications, store)
+
+
+def pytest_terminal_summary(  # the fault suite's table: here, where the xdist controller loads it
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    # From the reports, not this process's memory: under xdist the scenarios ran in a worker.
+    reports = [r for kind in terminalreporter.stats.values() for r in kind if isinstance(r, pytest.TestReport)]
+    rows = [value for r in reports for name, value in r.user_properties if name == ROW]
+    if not rows:
+        return
+    terminalreporter.section("faults: recovery and commands per fault")
+    for line in (HEADER, *(row for row, _ in rows)):
+        terminalreporter.write_line(line)
+    for _, explanation in rows:
+        if explanation:
+            terminalreporter.write_line(explanation)

@@ -22,25 +22,17 @@ from certflow.settings import Settings
 from projections.heartbeats import PROJECTOR, ProcessKind, beat, process_heartbeats
 from projections.projector import Projector
 from tests.api.serving import served
-from tests.temporal import dev_server
 
 STALE_SECONDS = 2.0
 BOUND_SECONDS = 15
 
 
-@pytest.fixture(scope="module")
-async def temporal() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await dev_server()
-    yield environment
-    await environment.shutdown()
-
-
 @pytest.fixture
-def settings(database_url: str, temporal: WorkflowEnvironment) -> Settings:
+def settings(database_url: str, dev_server: WorkflowEnvironment) -> Settings:
     """This run's database, the dev server, a task queue of this test's own."""
     return Settings(
         DATABASE_URL=database_url,
-        temporal_address=temporal.client.service_client.config.target_host,
+        temporal_address=dev_server.client.service_client.config.target_host,
         task_queue=f"certflow-readiness-{uuid.uuid4()}",
         heartbeat_stale_seconds=STALE_SECONDS,
     )
@@ -68,9 +60,9 @@ async def readiness_becomes(http: httpx.AsyncClient, status: int) -> dict:
 
 
 async def test_readyz_is_503_while_no_worker_polls_the_task_queue_and_ready_while_one_does(
-    engine: AsyncEngine, settings: Settings, temporal: WorkflowEnvironment, projector: Projector
+    engine: AsyncEngine, settings: Settings, dev_server: WorkflowEnvironment, projector: Projector
 ) -> None:
-    app = api_app(settings, engine, TemporalLink(settings, temporal.client))
+    app = api_app(settings, engine, TemporalLink(settings, dev_server.client))
     async with served(app) as http:
         nobody = await http.get("/readyz")
         assert nobody.status_code == 503, nobody.text
@@ -113,9 +105,9 @@ async def test_readyz_is_503_naming_the_projector_while_its_heartbeat_is_stale(e
 
 
 async def test_metrics_show_the_workers_presence_and_appends_and_the_projectors_lead(
-    engine: AsyncEngine, settings: Settings, temporal: WorkflowEnvironment, projector: Projector
+    engine: AsyncEngine, settings: Settings, dev_server: WorkflowEnvironment, projector: Projector
 ) -> None:
-    app = api_app(settings, engine, TemporalLink(settings, temporal.client))
+    app = api_app(settings, engine, TemporalLink(settings, dev_server.client))
     async with served(app) as http, running_worker(settings):
         await readiness_becomes(http, 200)
         text = (await http.get("/metrics")).text

@@ -7,13 +7,11 @@ from collections.abc import AsyncIterator, Generator
 
 import pytest
 
-from tests.faults.outcome import HEADER, Outcome
+from tests.faults.outcome import ROW, Outcome
 from tests.faults.service import Service
 
 OUTCOME = pytest.StashKey[Outcome]()
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
-ROW = "fault outcome"
-"""The name a scenario's table row travels under in its report (from an xdist worker too)."""
 
 
 @pytest.hookimpl(wrapper=True)
@@ -58,17 +56,3 @@ def outcome(request: pytest.FixtureRequest) -> Outcome:
     recorded = Outcome(getattr(request.module, "FAULT", request.node.name))
     request.node.stash[OUTCOME] = recorded
     return recorded
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    # From the reports, not this process's memory: under xdist the scenarios ran in a worker.
-    reports = [r for kind in terminalreporter.stats.values() for r in kind if isinstance(r, pytest.TestReport)]
-    rows = [value for r in reports for name, value in r.user_properties if name == ROW]
-    if not rows:
-        return
-    terminalreporter.section("faults: recovery and commands per fault")
-    for line in (HEADER, *(row for row, _ in rows)):
-        terminalreporter.write_line(line)
-    for _, explanation in rows:
-        if explanation:
-            terminalreporter.write_line(explanation)

@@ -85,3 +85,7 @@ HEADER = (
     f"{'fault':<38} {'noticed':>8} {'recovered':>9} {'acked':>6} {'lost':>5} {'doubled':>7} {'5xx':>4} {'503':>4}"
     f" {'hung':>5}  verdict"
 )
+
+
+ROW = "fault outcome"
+"""The name a scenario's table row travels under in its test report (from an xdist worker too)."""

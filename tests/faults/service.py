@@ -97,10 +97,22 @@ class Service:
             "PYTHONUNBUFFERED": "1",
         }
 
+    async def _start_temporal_on_free_ports(self, attempts: int = 3) -> None:
+        """The first start, on other ports if a probed one was taken before the server bound it
+        (another test process may be starting servers too)."""
+        for attempt in range(attempts):
+            try:
+                await self.temporal.start(START_WITHIN)
+                return
+            except RuntimeError:
+                if self.temporal.alive or attempt == attempts - 1:
+                    raise
+                self.temporal = TemporalServer(f"127.0.0.1:{_port_pair()}", self._own_dir / f"temporal-{attempt + 1}")
+
     async def start(self) -> None:
         """Everything, from empty data directories: a migrated database, people with tokens.
         What does not depend on each other starts side by side (two shared cores)."""
-        await asyncio.gather(asyncio.to_thread(self.postgres.start), self.temporal.start(START_WITHIN))
+        await asyncio.gather(asyncio.to_thread(self.postgres.start), self._start_temporal_on_free_ports())
         self.database_url = await self._stack.enter_async_context(own_database(self.postgres.url(), "certflow_faults"))
         self._ledger = Ledger(self.database_url)
         for process in self.processes:

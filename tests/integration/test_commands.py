@@ -2,11 +2,14 @@
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio import activity
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
@@ -93,6 +96,17 @@ async def test_of_two_conflicting_decisions_at_once_one_wins(lifecycle: Lifecycl
     assert ("ReportAccepted" in stored) != ("ReportReturned" in stored)
 
 
+def worker_appending_with(append: Callable[..., Any], client: Client, engine: AsyncEngine, task_queue: str) -> Worker:
+    """The certification worker with a stand-in for `append_events`, registered under its name."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[CertificationWorkflow],
+        activities=[append, NotificationActivities(engine).deliver],
+        workflow_runner=WORKFLOW_RUNNER,
+    )
+
+
 class CrashAfterCommit:
     """The real append, but the first attempt of each command dies after its commit,
     as a worker would that crashed before reporting back."""
@@ -116,13 +130,7 @@ async def test_a_retried_append_after_a_crash_stores_nothing_twice(
 ) -> None:
     faulty = CrashAfterCommit(store)
     task_queue = f"crash-{uuid.uuid4()}"
-    async with Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=[CertificationWorkflow],
-        activities=[faulty.append_events, NotificationActivities(engine).deliver],
-        workflow_runner=WORKFLOW_RUNNER,
-    ):
+    async with worker_appending_with(faulty.append_events, env.client, engine, task_queue):
         lifecycle = Lifecycle(env, CertificationClient(env.client, task_queue), store)
         await lifecycle.admit()
         await lifecycle.audit(AuditType.CERTIFICATION, EPOCH)
@@ -205,13 +213,7 @@ async def test_a_workflow_task_lost_after_its_append_committed_heals_from_the_lo
     events decided again, the workflow would hold other times than the log."""
     faulty = LoseTheTaskAfterCommit(store, doomed="self-assessment")
     task_queue = f"lost-task-{uuid.uuid4()}"
-    async with Worker(
-        dev_server.client,
-        task_queue=task_queue,
-        workflows=[CertificationWorkflow],
-        activities=[faulty.append_events, NotificationActivities(engine).deliver],
-        workflow_runner=WORKFLOW_RUNNER,
-    ):
+    async with worker_appending_with(faulty.append_events, dev_server.client, engine, task_queue):
         lifecycle = Lifecycle(dev_server, CertificationClient(dev_server.client, task_queue), store)
         await lifecycle.apply()
         await lifecycle.send(cmd.AcceptApplication(actor=SECRETARIAT))

@@ -22,7 +22,6 @@ from tests.databases import own_database
 from tests.logs import captured_logs
 from tests.restartable_postgres import RestartablePostgres, restartable_postgres
 from tests.scenario import Story
-from tests.temporal import dev_server
 from workflows.client import CertificationClient
 
 RECOVERY_SECONDS = 15
@@ -51,18 +50,11 @@ async def restarting_engine(restarting_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-@pytest.fixture(scope="module")
-async def temporal() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await dev_server()
-    yield environment
-    await environment.shutdown()
-
-
 @pytest.fixture
-async def worker_settings(restarting_url: str, temporal: WorkflowEnvironment) -> Settings:
+async def worker_settings(restarting_url: str, dev_server: WorkflowEnvironment) -> Settings:
     return Settings(
         DATABASE_URL=restarting_url,
-        temporal_address=temporal.client.service_client.config.target_host,
+        temporal_address=dev_server.client.service_client.config.target_host,
         task_queue=f"certflow-restart-{uuid.uuid4()}",
         worker_grace_seconds=GRACE_SECONDS,
     )
@@ -202,11 +194,11 @@ def new_certification_id() -> str:
 
 
 async def test_the_worker_records_commands_sent_during_a_database_restart_and_after_it(
-    postgres: RestartablePostgres, worker_settings: Settings, temporal: WorkflowEnvironment
+    postgres: RestartablePostgres, worker_settings: Settings, dev_server: WorkflowEnvironment
 ) -> None:
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(worker_settings, stop))
-    commands = CertificationClient(temporal.client, worker_settings.task_queue)
+    commands = CertificationClient(dev_server.client, worker_settings.task_queue)
     application = Story().apply_command()
     try:
         await commands.send(new_certification_id(), application)  # the pool holds a live connection
@@ -227,11 +219,11 @@ async def test_the_worker_records_commands_sent_during_a_database_restart_and_af
 
 
 async def test_the_worker_stops_within_its_bound_while_the_database_is_down_under_a_command(
-    postgres: RestartablePostgres, worker_settings: Settings, temporal: WorkflowEnvironment
+    postgres: RestartablePostgres, worker_settings: Settings, dev_server: WorkflowEnvironment
 ) -> None:
     stop = asyncio.Event()
     worker = asyncio.create_task(run_worker(worker_settings, stop))
-    commands = CertificationClient(temporal.client, worker_settings.task_queue)
+    commands = CertificationClient(dev_server.client, worker_settings.task_queue)
     await commands.send(new_certification_id(), Story().apply_command())
     await postgres.stop()
     try:
