@@ -28,10 +28,15 @@ _KEYED_IDS = uuid.UUID("5b0b3c0e-7d7e-4c43-9a55-2b1f0d1e6a10")
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETRY_AFTER_SECONDS = 2
 UNREACHED_AFTER = timedelta(milliseconds=150)
-"""When a certification out of the caller's reach is answered 404, whatever the workflow
-said by then: existence does not show in the timing. It also bounds the workflow query that
-lets a caller act on a certification not yet projected, so it sits well past that query's
-round trip (median 10 ms, at most 36 ms measured on a loaded test machine); each 404 costs it."""
+"""The earliest a certification out of the caller's reach is answered 404, whatever the
+workflow said by then: existence does not show in the timing. It sits well past the workflow
+query's round trip (median 10 ms, at most 36 ms measured on a loaded test machine); each 404
+costs it."""
+REACH_QUERY_WITHIN = timedelta(seconds=2)
+"""How long the workflow is given to say that a certification not yet projected is the
+caller's. Longer than UNREACHED_AFTER: capped at that, a query slowed by load refused an
+auditor the plan it had just been engaged for (a 404 until the projector caught up); past
+UNREACHED_AFTER, only such a slow query can show in a 404's timing."""
 UNDELIVERED = (
     "Temporal did not answer in time: the command may or may not have been applied. It is safe"
     " to send it again with the same Idempotency-Key (it is applied at most once)"
@@ -112,7 +117,7 @@ class Dispatcher:
             if (await conn.execute(query)).first() is not None:
                 return
         try:
-            async with asyncio.timeout_at(answer_at):
+            async with asyncio.timeout(REACH_QUERY_WITHIN.total_seconds()):
                 if await self._reached_before_projected(caller, certification_id):
                     return
         except TimeoutError:
