@@ -137,6 +137,10 @@ async def leader_locks(engine: AsyncEngine) -> int:
         )
 
 
+async def _leading_again(projector: Projector, engine: AsyncEngine) -> bool:
+    return projector.leading.is_set() and await leader_locks(engine) == 1
+
+
 async def until(condition: Callable[[], Awaitable[bool]], seconds: float = RECOVERY_SECONDS) -> None:
     async with asyncio.timeout(seconds):
         while not await condition():  # noqa: ASYNC110 - polls a server's state; no event of ours to wait on
@@ -185,8 +189,11 @@ async def test_the_projector_takes_the_lead_again_when_its_connection_was_killed
     store = EventStore(restarting_engine)
     appended = await once_it_works(lambda: store.append(f"stream-{uuid.uuid4()}", 0, happened()))
     await until(lambda: projected_past(restarting_engine, appended))
-    assert await leader_locks(restarting_engine) == 1
-    assert projector.leading.is_set() and not running.done()
+    # A page can be projected on a pooled connection before the projector notices its leader
+    # connection is gone (pages are serialised by their checkpoints' row locks, not by the
+    # leader lock): the lock is taken again within the recovery bound, not necessarily by now.
+    await until(lambda: _leading_again(projector, restarting_engine))
+    assert not running.done()
 
 
 def new_certification_id() -> str:
