@@ -89,7 +89,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[CertificationWorkflow],
-        activities=[events.append_events, notifications.deliver],
+        activities=[events.append_events, notifications.record, notifications.deliver],
         workflow_runner=WORKFLOW_RUNNER,
         graceful_shutdown_timeout=graceful_shutdown,
         interceptors=[health] if health is not None else [],

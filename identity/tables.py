@@ -1,6 +1,6 @@
-"""The identity tables (created by migrations 0004, 0005, 0007 and 0009)."""
+"""The identity tables (created by migrations 0004, 0005, 0007 and 0009; contact details by 0012)."""
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, Uuid
 
 metadata = MetaData()
 
@@ -23,6 +23,12 @@ users = Table(
     Column("trained_until", Date),
     Column("password_hash", Text),
     Column("created_at", DateTime(timezone=True)),
+    Column("email", Text),
+    Column("time_zone", Text, nullable=False, server_default="UTC"),
+    Column("digest_hour", Integer, nullable=False, server_default="7"),
+    # Told of the organisation's certifications besides the people a notice names (a firm's
+    # certification manager, say).
+    Column("contact", Boolean, nullable=False, server_default="false"),
 )
 
 accreditations = Table(
