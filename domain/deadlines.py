@@ -21,6 +21,19 @@ class DeadlineKind(StrEnum):
     SUSPENSION_LIMIT = "suspension-limit"
 
 
+DEADLINE_WORDS: dict[DeadlineKind, str] = {
+    DeadlineKind.REPORT: "Audit report",
+    DeadlineKind.CAP: "Corrective action plan",
+    DeadlineKind.MAJOR_CLOSURE: "Closure of major non-conformities",
+    DeadlineKind.MAJOR_VERIFICATION: "Verified closure of major non-conformities",
+    DeadlineKind.SURVEILLANCE: "Surveillance audit",
+    DeadlineKind.RECERTIFICATION: "Re-certification audit",
+    DeadlineKind.EXPIRY: "Certificate expiry",
+    DeadlineKind.SUSPENSION_LIMIT: "End of the suspension period",
+}
+"""Each kind of deadline as people call it."""
+
+
 def deadline_id(kind: DeadlineKind, subject: str) -> str:
     """A deadline's id: its kind and what it is about (an audit, a cycle, a day), the one
     spelling rules build and projections read back (`kind_of`)."""
@@ -97,3 +110,8 @@ def reminded_deadline_id(key: str) -> str:
 
 def reminders(deadlines: tuple[Deadline, ...], days_before: tuple[int, ...]) -> list[Reminder]:
     return [Reminder(deadline=d, days_before=n) for d in deadlines for n in days_before]
+
+
+def days_left(deadline: Deadline, now: datetime) -> int:
+    """Whole days from today (UTC, as deadlines are) to the due date: 0 on the day itself."""
+    return (deadline.due - now.astimezone(UTC).date()).days

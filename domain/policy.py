@@ -55,9 +55,18 @@ class Policy(BaseModel):
     recertification_due_before_expiry: Period
     max_suspension: Period
     reminder_days_before: tuple[int, ...]
+    """The one schedule (days before any deadline) of runs started before schedules were per
+    kind; those runs keep it (workflows/legacy_reminders.py)."""
+    reminders: dict[DeadlineKind, tuple[int, ...]]
+    """Days before each kind of deadline that its reminders go out; a kind not named has none."""
+    survey_url: str | None = None
+    """The scheme's survey, sent to the member's contacts with each certificate granted or renewed."""
     consequences: dict[DeadlineKind, Consequence]
     material_flow_standards: frozenset[str]
     """Standards whose certified members report their material flows every year."""
+
+    def reminder_days(self, kind: DeadlineKind) -> tuple[int, ...]:
+        return self.reminders.get(kind, ())
 
     def consequence_of(self, kind: DeadlineKind) -> Consequence:
         return self.consequences.get(kind, Consequence.ESCALATE)
@@ -90,6 +99,17 @@ ASI = Policy(
     recertification_due_before_expiry=Period(months=3),
     max_suspension=Period(months=6),
     reminder_days_before=(30, 7, 1),
+    reminders={
+        DeadlineKind.SURVEILLANCE: (90, 30, 7),
+        DeadlineKind.CAP: (14, 3, 1),
+        DeadlineKind.REPORT: (14, 3),
+        DeadlineKind.RECERTIFICATION: (180, 90, 30),
+        DeadlineKind.EXPIRY: (90, 30, 7),
+        DeadlineKind.MAJOR_CLOSURE: (60, 30, 7),
+        DeadlineKind.MAJOR_VERIFICATION: (30, 7, 1),
+        DeadlineKind.SUSPENSION_LIMIT: (30, 7),
+    },
+    survey_url="https://aluminium-stewardship.org/certification-survey",
     consequences=_CONSEQUENCES,
     material_flow_standards=frozenset({"ASI-CoC"}),
 )
@@ -117,6 +137,17 @@ ISO_17021 = Policy(
     recertification_due_before_expiry=Period(months=3),
     max_suspension=Period(months=6),
     reminder_days_before=(30, 7, 1),
+    reminders={
+        DeadlineKind.SURVEILLANCE: (60, 30, 7),
+        DeadlineKind.CAP: (14, 7, 1),
+        DeadlineKind.REPORT: (14, 7, 1),
+        DeadlineKind.RECERTIFICATION: (120, 60, 30),
+        DeadlineKind.EXPIRY: (60, 30, 7),
+        DeadlineKind.MAJOR_CLOSURE: (30, 14, 3),
+        DeadlineKind.MAJOR_VERIFICATION: (30, 14, 3),
+        DeadlineKind.SUSPENSION_LIMIT: (30, 7),
+    },
+    survey_url=None,
     consequences=_CONSEQUENCES,
     material_flow_standards=frozenset(),
 )

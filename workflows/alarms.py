@@ -1,10 +1,14 @@
 """When a certification's workflow must wake: deadlines missed, reminders due, the next alarm."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.deadlines import Deadline, Reminder, missed_at, reminded_deadline_id, reminders
+from domain.deadlines import Deadline, DeadlineKind, Reminder, missed_at, reminded_deadline_id, reminders
 from domain.state import CertificationState
+
+Schedule = Callable[[DeadlineKind], tuple[int, ...]]
+"""Days before a kind of deadline that its reminders go out."""
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,11 @@ class DueAlarms:
     """Keys of older reminders that the nearest one makes pointless."""
 
 
-def due_alarms(state: CertificationState, reminder_days: tuple[int, ...], sent: set[str], now: datetime) -> DueAlarms:
+def _of(deadline: Deadline, schedule: Schedule) -> list[Reminder]:
+    return reminders((deadline,), schedule(deadline.kind))
+
+
+def due_alarms(state: CertificationState, schedule: Schedule, sent: set[str], now: datetime) -> DueAlarms:
     open_deadlines = sorted(state.deadlines.values(), key=lambda d: (d.due, d.deadline_id))
     missed = [d for d in open_deadlines if now >= missed_at(d)]
     to_send: list[Reminder] = []
@@ -24,7 +32,7 @@ def due_alarms(state: CertificationState, reminder_days: tuple[int, ...], sent: 
     for deadline in open_deadlines:
         if now >= missed_at(deadline):
             continue
-        ripe = [r for r in reminders((deadline,), reminder_days) if r.at <= now and r.key not in sent]
+        ripe = [r for r in _of(deadline, schedule) if r.at <= now and r.key not in sent]
         if ripe:
             nearest = min(ripe, key=lambda r: r.days_before)
             to_send.append(nearest)
@@ -32,10 +40,10 @@ def due_alarms(state: CertificationState, reminder_days: tuple[int, ...], sent: 
     return DueAlarms(missed, to_send, superseded)
 
 
-def next_alarm(state: CertificationState, reminder_days: tuple[int, ...], sent: set[str]) -> datetime | None:
+def next_alarm(state: CertificationState, schedule: Schedule, sent: set[str]) -> datetime | None:
     deadlines = tuple(state.deadlines.values())
     times = [missed_at(d) for d in deadlines]
-    times += [r.at for r in reminders(deadlines, reminder_days) if r.key not in sent]
+    times += [r.at for d in deadlines for r in _of(d, schedule) if r.key not in sent]
     return min(times, default=None)
 
 

@@ -27,11 +27,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, NotPermitted
     from domain.events import Event
     from domain.evolve import evolve
-    from domain.policy import policy_by_id
+    from domain.lifecycle_notices import lifecycle_notices
+    from domain.notices import Notice
+    from domain.policy import Policy, policy_by_id
+    from domain.reminders import escalation_notice, passed_on_arrival, reminder_notice
     from domain.state import CertificationState
-    from workflows.alarms import DueAlarms, due_alarms, next_alarm, reminders_to_carry_over
+    from workflows import legacy_reminders
+    from workflows.alarms import DueAlarms, Schedule, due_alarms, next_alarm, reminders_to_carry_over
     from workflows.messages import CertificationParams, CommandOutcome, CommandRequest
-    from workflows.notices import escalation_notice, reminder_notice
 
 _log = structlog.get_logger("certflow.workflow")
 
@@ -41,6 +44,11 @@ REMEMBERED_COMMANDS = 1_000
 CATCH_UP_ROUNDS = 3
 """Appends refused because the stream was ahead, caught up on, before the command fails: one
 is all a lost workflow task can leave (appends here are one at a time, under the lock)."""
+
+NOTICES_TO_PEOPLE = "notices-to-people"
+"""The patch under which a run gives notices to people: per-kind reminder schedules, offsets
+passed on arrival skipped, lifecycle notices, `record_notice`. Runs recorded before it replay
+the old way (workflows/legacy_reminders.py) until their next run."""
 
 _ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -72,15 +80,26 @@ class CertificationWorkflow:
         self._applied = list(params.applied_commands)
         self._lock = asyncio.Lock()
         self._changed = False
+        self._outbox: list[Notice] = []
+        """Lifecycle notices the commands gave, for the main loop to record (not the update:
+        a command's answer does not wait for them)."""
+        self._notices_to_people: bool | None = None
 
     @workflow.run
     async def run(self, params: CertificationParams) -> CertificationState:
+        if self._to_people() and params.state and params.state.policy_id and not params.notices_to_people:
+            # Continued from a run on the old schedule: the new one's offsets already passed
+            # are as if set now (that run sent what its own schedule had due).
+            deadlines = params.state.deadlines.values()
+            self._reminders_sent.update(passed_on_arrival(self._policy(), deadlines, workflow.now()))
         while True:
             await self._handle_due_alarms()
+            await self._record_outbox()
             if self._state.is_terminal or self._should_continue_as_new():
                 break
             await self._sleep_until_next_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._record_outbox()
         if self._state.is_terminal:
             self._log("certification ended", phase=self._state.phase)
             return self._state
@@ -104,6 +123,7 @@ class CertificationWorkflow:
                 # The log refused the append: fail this command, not the workflow.
                 raise ApplicationError(f"events not recorded: {error.cause}", type="AppendRefused") from None
             self._remember(command_id)
+            self._give_lifecycle_notices(events)
         return CommandOutcome(version=self._state.version, events=events, state=self._state)
 
     @execute.validator
@@ -161,9 +181,27 @@ class CertificationWorkflow:
         return result
 
     def _evolve(self, events: list[Event]) -> None:
+        before = {d.occurrence for d in self._state.deadlines.values()}
         for event in events:
             self._state = evolve(self._state, event)
         self._changed = True
+        arrived = [d for d in self._state.deadlines.values() if d.occurrence not in before]
+        if arrived and self._to_people():
+            self._reminders_sent.update(passed_on_arrival(self._policy(), arrived, workflow.now()))
+
+    def _to_people(self) -> bool:
+        """Whether this run gives notices to people (see NOTICES_TO_PEOPLE); asked once."""
+        if self._notices_to_people is None:
+            self._notices_to_people = workflow.patched(NOTICES_TO_PEOPLE)
+        return self._notices_to_people
+
+    def _policy(self) -> Policy:
+        return policy_by_id(self._state.policy_id)
+
+    def _give_lifecycle_notices(self, recorded: list[Event]) -> None:
+        if self._to_people() and recorded:
+            self._outbox += lifecycle_notices(self._state, recorded, workflow.now())
+            self._changed = True
 
     def _catch_up(self, ahead: list[StreamEvent]) -> None:
         """Evolves from events a lost workflow task appended; their commands count as applied,
@@ -172,6 +210,7 @@ class CertificationWorkflow:
         if [e.version for e in ahead] != expected:
             raise ApplicationError(f"the stream has a gap after version {self._state.version}", type="StreamGap")
         self._evolve([e.event for e in ahead])
+        self._give_lifecycle_notices([e.event for e in ahead])
         for command_id in dict.fromkeys(e.command_id for e in ahead if e.command_id):
             self._remember(command_id)
         self._log("caught up with the stream", versions=expected)
@@ -185,10 +224,9 @@ class CertificationWorkflow:
         sends the reminders that are due for what is still open."""
         if self._state.policy_id is None:
             return
-        days = self._reminder_days()
         async with self._lock:
             while not self._state.is_terminal:
-                due = self._due(days)
+                due = due_alarms(self._state, self._schedule(), self._reminders_sent, workflow.now())
                 if not due.missed:
                     await self._send_reminders(due)
                     return
@@ -196,15 +234,20 @@ class CertificationWorkflow:
 
     async def _send_reminders(self, due: DueAlarms) -> None:
         for reminder in due.reminders:
-            await self._notify(reminder_notice(self._state, reminder))
+            if self._to_people():
+                await self._record_notice(reminder_notice(self._state, reminder, workflow.now()))
+            else:
+                await self._notify(legacy_reminders.reminder_notice(self._state, reminder))
             self._reminders_sent.add(reminder.key)
         self._reminders_sent.update(due.superseded)
 
-    def _reminder_days(self) -> tuple[int, ...]:
-        return policy_by_id(self._state.policy_id).reminder_days_before if self._state.policy_id else ()
-
-    def _due(self, reminder_days: tuple[int, ...]) -> DueAlarms:
-        return due_alarms(self._state, reminder_days, self._reminders_sent, workflow.now())
+    def _schedule(self) -> Schedule:
+        if self._state.policy_id is None:
+            return lambda _kind: ()
+        policy = self._policy()
+        if self._to_people():
+            return policy.reminder_days
+        return lambda _kind: policy.reminder_days_before
 
     async def _record_missed(self, deadline: Deadline) -> None:
         before = self._state
@@ -215,8 +258,26 @@ class CertificationWorkflow:
             )
         except DomainError:
             return  # caught up with the stream: the deadline was met, extended or missed there
-        consequence = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
-        await self._notify(escalation_notice(before, deadline, consequence))
+        if self._to_people():
+            consequence = self._policy().consequence_of(deadline.kind)
+            await self._record_notice(escalation_notice(before, deadline, consequence, workflow.now()))
+            return
+        consequences = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
+        await self._notify(legacy_reminders.escalation_notice(before, deadline, consequences))
+
+    async def _record_outbox(self) -> None:
+        while self._outbox:
+            await self._record_notice(self._outbox[0])
+            self._outbox.pop(0)
+
+    async def _record_notice(self, notice: Notice) -> None:
+        await workflow.execute_activity(
+            "record_notice",
+            notice,
+            result_type=bool,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=5)),
+        )
 
     async def _notify(self, notification: Notification) -> None:
         await workflow.execute_activity(
@@ -229,10 +290,12 @@ class CertificationWorkflow:
 
     async def _sleep_until_next_alarm(self) -> None:
         self._changed = False
-        wake_at = next_alarm(self._state, self._reminder_days(), self._reminders_sent)
+        wake_at = next_alarm(self._state, self._schedule(), self._reminders_sent)
         timeout = None if wake_at is None else max(wake_at - workflow.now(), timedelta(seconds=1))
         with contextlib.suppress(TimeoutError):  # the alarm's time has come
-            await workflow.wait_condition(lambda: self._changed or self._should_continue_as_new(), timeout=timeout)
+            await workflow.wait_condition(
+                lambda: self._changed or bool(self._outbox) or self._should_continue_as_new(), timeout=timeout
+            )
 
     def _cycle(self) -> int:
         return self._state.certificate.cycle if self._state.certificate else 0
@@ -247,7 +310,12 @@ class CertificationWorkflow:
 
     def _carry_over(self) -> CertificationParams:
         sent = reminders_to_carry_over(self._state, self._reminders_sent)
-        carried = {"state": self._state, "reminders_sent": sent, "applied_commands": self._applied}
+        carried = {
+            "state": self._state,
+            "reminders_sent": sent,
+            "applied_commands": self._applied,
+            "notices_to_people": self._to_people(),
+        }
         return self._params.model_copy(update=carried)
 
     def _log(self, message: str, **fields: object) -> None:

@@ -26,6 +26,9 @@ class CertificationParams(BaseModel):
     starts (APPEND_AS_LOCAL_ACTIVITY unless set otherwise). False here, not that default: runs
     recorded before the field existed appended with regular activities, and their inputs,
     which lack it, must replay the same way."""
+    notices_to_people: bool = False
+    """Carried over by a run that gave notices to people (workflows/certification.py
+    NOTICES_TO_PEOPLE): False for a run continued from one on the old schedule."""
     max_history_length: int = Field(default=MAX_HISTORY_LENGTH, ge=100)
     """Continue as new past this many history events (besides at each new certificate cycle)."""
 

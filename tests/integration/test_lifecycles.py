@@ -161,26 +161,31 @@ async def test_more_than_three_majors_refuse_certification_and_end_the_workflow(
 
 
 async def test_reminders_precede_a_cap_deadline_and_its_miss_escalates_to_the_secretariat(
-    lifecycle: Lifecycle, engine
+    lifecycle: Lifecycle, engine, people
 ) -> None:
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
-    from activities.notifications import notifications
+    from notifications.tables import notice_recipients, notices
 
     await lifecycle.admit()
     await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))  # CAP due 2040-02-04
     await lifecycle.on(date(2040, 2, 10))
-    query = select(notifications.c.kind, notifications.c.recipients, notifications.c.subject).where(
-        notifications.c.certification_id == lifecycle.certification_id, notifications.c.deadline_id == "cap:A1"
+    n, r = notices.c, notice_recipients.c
+    query = (
+        select(n.kind, func.array_agg(r.user_id), n.subject)
+        .join(notice_recipients, r.notice_id == n.notice_id)
+        .where(n.certification_id == lifecycle.certification_id, n.deadline_id == "cap:A1")
+        .group_by(n.notice_id)
+        .order_by(n.at)
     )
     async with engine.connect() as conn:
-        rows = sorted((await conn.execute(query)).all(), key=lambda r: r.subject)
-    entity = f"Nordic Aluminium Rolling [{lifecycle.certification_id}]"
-    assert [(r.kind, r.recipients, r.subject) for r in rows] == [
-        ("reminder", ["nordic-alu"], f"Due in 1 day: cap deadline (A1) for {entity}"),
-        ("reminder", ["nordic-alu"], f"Due in 30 days: cap deadline (A1) for {entity}"),
-        ("reminder", ["nordic-alu"], f"Due in 7 days: cap deadline (A1) for {entity}"),
-        ("escalation", ["nordic-alu", "secretariat"], f"Missed: cap deadline (A1) for {entity}"),
+        rows = (await conn.execute(query)).all()
+    what = "Corrective action plan (audit A1) for Nordic Aluminium Rolling"
+    assert [(kind, sorted(to), subject) for kind, to, subject in rows] == [
+        ("reminder", ["maria"], f"Due in 14 days: {what}"),
+        ("reminder", ["maria"], f"Due in 3 days: {what}"),
+        ("reminder", ["maria"], f"Due tomorrow: {what}"),
+        ("escalation", ["maria", "sam"], f"Missed: {what}"),
     ]
     missed = [e for e in await lifecycle.stored() if e.type == "DeadlineMissed"]
     assert [(e.deadline_id, e.occurred_at.date()) for e in missed] == [("cap:A1", date(2040, 2, 5))]

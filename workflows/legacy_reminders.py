@@ -1,4 +1,8 @@
-"""The words and recipients of reminders and escalations, with ids stable across retries."""
+"""Reminders and escalations as runs started before notices reached people give them: one
+schedule for every kind of deadline, addressed to organisations, written to the old outbox by
+`deliver_notification`. Such runs keep this until their next run (continue-as-new at the next
+certificate cycle or history bound) takes the new path; replay depends on it staying as it is.
+"""
 
 from uuid import UUID, uuid5
 
