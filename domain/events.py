@@ -206,6 +206,9 @@ class DeadlineMissed(_Event):
     deadline_id: str
     kind: DeadlineKind
     due: date
+    outstanding: bool = False
+    """Still owed: the policy only escalates, so the deadline stays overdue until the step
+    that meets it (False for misses recorded before this was told)."""
 
 
 class DeadlineExtended(_Event):

@@ -7,6 +7,7 @@ from typing import Any
 from domain import events as ev
 from domain.audits import Audit, AuditStatus, AuditType, Finding
 from domain.certificates import Certificate, CertificateKind, CertificateStatus, Validity, refusal_ends_certification
+from domain.deadlines import Deadline
 from domain.documents import AttachedDocument
 from domain.events import Event
 from domain.nonconformities import NonConformity
@@ -58,7 +59,7 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:
         case ev.ApplicationAccepted():
             return {"phase": Phase.IN_CERTIFICATION}
         case ev.ApplicationRejected():
-            return {"phase": Phase.APPLICATION_REJECTED, "deadlines": {}}
+            return {"phase": Phase.APPLICATION_REJECTED, "deadlines": {}, "overdue": {}}
         case ev.SelfAssessmentSubmitted():
             return {"self_assessment_submitted": True}
         case ev.AuditFirmAssigned():
@@ -100,7 +101,7 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:
         case ev.CertificationRefused():
             if not refusal_ends_certification(state.certificate.status if state.certificate else None):
                 return {"deferred_audit_id": None}
-            return {"deferred_audit_id": None, "phase": Phase.REFUSED, "deadlines": {}}
+            return {"deferred_audit_id": None, "phase": Phase.REFUSED, "deadlines": {}, "overdue": {}}
         case ev.NonConformityRaised():
             nc = NonConformity(
                 nc_id=event.nc_id,
@@ -131,8 +132,14 @@ def _changes(state: CertificationState, event: Event) -> dict[str, Any]:
         case ev.DeadlineSet():
             deadline = event.deadline
             return {"deadlines": {**state.deadlines, deadline.deadline_id: deadline}}
+        case ev.DeadlineMissed(outstanding=True) if event.deadline_id in state.deadlines:
+            overdue = {**state.overdue, event.deadline_id: state.deadlines[event.deadline_id]}
+            return {"deadlines": _without(state.deadlines, event.deadline_id), "overdue": overdue}
         case ev.DeadlineMet() | ev.DeadlineMissed():
-            return {"deadlines": {k: v for k, v in state.deadlines.items() if k != event.deadline_id}}
+            return {
+                "deadlines": _without(state.deadlines, event.deadline_id),
+                "overdue": _without(state.overdue, event.deadline_id),
+            }
         case ev.DeadlineExtended():
             extended = state.deadlines[event.deadline_id].model_copy(update={"due": event.new_due})
             return {"deadlines": {**state.deadlines, event.deadline_id: extended}}
@@ -163,4 +170,8 @@ def _granted(state: CertificationState, event: ev.CertificateGranted) -> dict[st
 
 def _ended(state: CertificationState, status: CertificateStatus) -> dict[str, Any]:
     """An ended certificate leaves nothing due."""
-    return {"certificate": _certificate(state, status=status), "phase": Phase.ENDED, "deadlines": {}}
+    return {"certificate": _certificate(state, status=status), "phase": Phase.ENDED, "deadlines": {}, "overdue": {}}
+
+
+def _without(deadlines: dict[str, Deadline], deadline_id: str) -> dict[str, Deadline]:
+    return {k: v for k, v in deadlines.items() if k != deadline_id}

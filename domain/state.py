@@ -59,6 +59,9 @@ class CertificationState(BaseModel):
     surveillances_done: int = 0
     nonconformities: dict[str, NonConformity] = {}
     deadlines: dict[str, Deadline] = {}
+    overdue: dict[str, Deadline] = {}
+    """Missed but still owed (DeadlineMissed.outstanding): overdue until met. No timer waits
+    on them: the miss was escalated once."""
     documents: tuple[AttachedDocument, ...] = ()
     material_flow_years: tuple[int, ...] = ()
 

@@ -1,4 +1,5 @@
-"""Every open deadline, with its owner and due date."""
+"""Every open deadline, with its owner and due date; a missed one that is still owed (its
+policy only escalates) stays, overdue, until the step that meets it."""
 
 from typing import ClassVar
 
@@ -31,6 +32,8 @@ class DeadlinesProjection(RowsPerCertification):
                     "owner_organisation_id": "secretariat",
                     "subject": d.get("subject"),
                 }
+            case "DeadlineMissed" if data.get("outstanding"):
+                pass
             case "DeadlineMet" | "DeadlineMissed":
                 rows.pop((data["deadline_id"],), None)
             case "DeadlineExtended" if (data["deadline_id"],) in rows:

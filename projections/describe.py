@@ -62,7 +62,10 @@ _SAYINGS: dict[str, Callable[[Data], str]] = {
     ),
     "DeadlineSet": _deadline,
     "DeadlineMet": lambda d: f"Deadline {d['deadline_id']} met",
-    "DeadlineMissed": lambda d: f"Deadline {d['deadline_id']} missed (due {d['due']})",
+    "DeadlineMissed": lambda d: (
+        f"Deadline {d['deadline_id']} missed (due {d['due']})"
+        + (": still owed, overdue until met" if d.get("outstanding") else "")
+    ),
     "DeadlineExtended": lambda d: f"Deadline {d['deadline_id']} extended from {d['previous_due']} to {d['new_due']}",
 }
 

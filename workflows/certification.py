@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.deadlines import Deadline
     from domain.decide import decide
     from domain.errors import DomainError, NotPermitted
-    from domain.events import Event
+    from domain.events import DeadlineMissed, Event
     from domain.evolve import evolve
     from domain.lifecycle_notices import lifecycle_notices
     from domain.notices import Notice
@@ -49,6 +49,11 @@ NOTICES_TO_PEOPLE = "notices-to-people"
 """The patch under which a run gives notices to people: per-kind reminder schedules, offsets
 passed on arrival skipped, lifecycle notices, `record_notice`. Runs recorded before it replay
 the old way (workflows/legacy_reminders.py) until their next run."""
+
+OVERDUE_UNTIL_MET = "overdue-until-met"
+"""The patch under which a missed deadline that the policy only escalates stays owed
+(DeadlineMissed.outstanding) until met. Runs recorded before it decided such misses as closed,
+and replay must decide them so again."""
 
 _ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200),
@@ -254,7 +259,7 @@ class CertificationWorkflow:
         command = cmd.RecordMissedDeadline(actor=SYSTEM, deadline_id=deadline.deadline_id)
         try:
             events = await self._record(
-                lambda: decide(self._state, command, workflow.now()), command_id=f"missed:{deadline.occurrence}"
+                lambda: self._decide_missed(command), command_id=f"missed:{deadline.occurrence}"
             )
         except DomainError:
             return  # caught up with the stream: the deadline was met, extended or missed there
@@ -264,6 +269,12 @@ class CertificationWorkflow:
             return
         consequences = ", ".join(e.type for e in events[1:]) or "escalated to the Secretariat"
         await self._notify(legacy_reminders.escalation_notice(before, deadline, consequences))
+
+    def _decide_missed(self, command: cmd.RecordMissedDeadline) -> list[Event]:
+        events = decide(self._state, command, workflow.now())
+        if workflow.patched(OVERDUE_UNTIL_MET):
+            return events
+        return [e.model_copy(update={"outstanding": False}) if isinstance(e, DeadlineMissed) else e for e in events]
 
     async def _record_outbox(self) -> None:
         while self._outbox:

@@ -20,7 +20,8 @@ def meet(state: CertificationState, emit: Emit, *deadline_ids: str) -> list[Even
     one would otherwise be "not open" for ever, silently."""
     for candidate in deadline_ids:
         kind_of(candidate)
-    return [emit(ev.DeadlineMet, deadline_id=d) for d in deadline_ids if d in state.deadlines]
+    owed = state.deadlines.keys() | state.overdue.keys()
+    return [emit(ev.DeadlineMet, deadline_id=d) for d in deadline_ids if d in owed]
 
 
 def of_kind(state: CertificationState, kind: DeadlineKind) -> list[str]:
@@ -105,9 +106,18 @@ def record_missed(state: CertificationState, command: cmd.RecordMissedDeadline, 
     deadline = _open(state, command.deadline_id)
     if emit.at < missed_at(deadline):
         raise RuleViolation("deadline.not-yet-missed", f"{deadline.deadline_id} is due {deadline.due}")
-    missed = emit(ev.DeadlineMissed, deadline_id=deadline.deadline_id, kind=deadline.kind, due=deadline.due)
     policy = policy_by_id(state.policy_id)
-    return [missed, *_consequence(state, policy, deadline, emit)]
+    consequences = _consequence(state, policy, deadline, emit)
+    # Only escalated: what the deadline asked for is still owed, and stays overdue until done.
+    outstanding = policy.consequence_of(deadline.kind) == Consequence.ESCALATE
+    missed = emit(
+        ev.DeadlineMissed,
+        deadline_id=deadline.deadline_id,
+        kind=deadline.kind,
+        due=deadline.due,
+        outstanding=outstanding,
+    )
+    return [missed, *consequences]
 
 
 def _consequence(state: CertificationState, policy: Policy, deadline: Deadline, emit: Emit) -> list[Event]:

@@ -13,7 +13,7 @@ from domain.certificates import CertificateKind, CertificateStatus
 from domain.documents import DocumentKind
 from domain.materials import MaterialCategory
 from domain.state import Phase
-from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings, flows, pdf
+from tests.scenario import EPOCH, MEMBER, SECRETARIAT, Lifecycle, findings, flows, pdf
 from workflows.client import CommandRefused
 
 ADMITTED = ["ApplicationSubmitted", "ApplicationAccepted", "SelfAssessmentSubmitted", "AuditFirmAssigned"]
@@ -189,6 +189,25 @@ async def test_reminders_precede_a_cap_deadline_and_its_miss_escalates_to_the_se
     ]
     missed = [e for e in await lifecycle.stored() if e.type == "DeadlineMissed"]
     assert [(e.deadline_id, e.occurred_at.date()) for e in missed] == [("cap:A1", date(2040, 2, 5))]
+
+
+async def test_a_missed_cap_stays_overdue_until_the_plan_comes_and_escalates_once(lifecycle: Lifecycle) -> None:
+    await lifecycle.admit()
+    await lifecycle.audit(AuditType.CERTIFICATION, EPOCH, findings(majors=1))  # CAP due 2040-02-04
+    await lifecycle.on(date(2040, 3, 1))
+    state = await lifecycle.state()
+    assert list(state.overdue) == ["cap:A1"] and "cap:A1" not in state.deadlines
+
+    nc = state.open_majors()[0]
+    await lifecycle.send(cmd.SubmitCorrectiveActionPlan(actor=MEMBER, nc_id=nc.nc_id, plan="fix it"))
+
+    assert (await lifecycle.state()).overdue == {}
+    cap = [
+        (e.type, getattr(e, "outstanding", None))
+        for e in await lifecycle.stored()
+        if getattr(e, "deadline_id", None) == "cap:A1"
+    ]
+    assert cap == [("DeadlineMissed", True), ("DeadlineMet", None)]
 
 
 async def test_an_extended_deadline_moves_its_timer(lifecycle: Lifecycle) -> None:
