@@ -12,7 +12,7 @@ from api.server import serve
 from certflow import demo
 from certflow.binaries import installed
 from certflow.demo_people import DemoLogin, seed_people
-from certflow.processes import TemporalLink, api_app, heartbeat, stop_on_signals
+from certflow.processes import TemporalLink, api_app, heartbeat, start_digest_clock, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from domain.actors import Role
@@ -102,6 +102,7 @@ async def run_dev(settings: Settings) -> None:
         health = AppendHealth()
         beat_every = settings.heartbeat_stale_seconds / 5
         async with build_worker(client, engine, settings.task_queue, health), heartbeat(engine, health, beat_every):
+            await start_digest_clock(client, settings.task_queue)
             projector = asyncio.create_task(Projector(engine).run(stop))
             tally = CommandTally()
             app = api_app(settings, engine, TemporalLink(settings, client), tally)
