@@ -126,6 +126,7 @@ def api_app(
         public_threshold=settings.public_threshold,
         command_tally=tally,
         heartbeat_stale_seconds=settings.heartbeat_stale_seconds,
+        mail_sink=settings.mail_sink,
     )
     if temporal is not None:
         temporal.on_connected(lambda client: use_commands_client(app, certification_client(client, settings, tally)))

@@ -29,7 +29,8 @@ def upgrade() -> None:
     op.create_index("surveys_certification_idx", "surveys", ["certification_id"])
     op.create_table(
         "sink_messages",
-        sa.Column("message_id", sa.Text, primary_key=True),
+        sa.Column("number", sa.BigInteger, sa.Identity(always=True), primary_key=True),
+        sa.Column("message_id", sa.Text, nullable=False, unique=True),
         sa.Column("sender", sa.Text, nullable=False),
         sa.Column("recipients", sa.ARRAY(sa.Text), nullable=False),
         sa.Column("subject", sa.Text, nullable=False),
@@ -37,7 +38,6 @@ def upgrade() -> None:
         sa.Column("html", sa.Text),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
-    op.create_index("sink_messages_received_idx", "sink_messages", ["received_at"])
 
 
 def downgrade() -> None:
