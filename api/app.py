@@ -26,6 +26,7 @@ from api.routes import (
     programme,
     register,
     review_queue,
+    surveys,
 )
 from api.security_headers import SecurityHeaders
 from api.unavailable import install_unavailable_handler
@@ -108,6 +109,7 @@ def create_app(
         review_queue.router,
         programme.router,
         register.router,
+        surveys.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(operations.router)
@@ -116,6 +118,7 @@ def create_app(
     app.include_router(member.router)
     app.include_router(worklist.router)
     app.include_router(mail.router)
+    app.include_router(surveys.public_router)
     app.include_router(public.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
