@@ -17,6 +17,7 @@ from certflow.processes import TemporalLink, api_app, heartbeat, start_digest_cl
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from domain.actors import Role
+from eventstore import EventStore
 from eventstore.database import create_engine
 from migrations import upgrade
 from notifications.mail_sink import SINK_HOST, mail_sink
@@ -121,7 +122,8 @@ async def run_dev(settings: Settings) -> None:
             tally = CommandTally()
             app = api_app(settings, engine, TemporalLink(settings, client), tally)
             web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
-            ids = await demo.seed(client, certification_client(client, settings, tally))
+            commands = certification_client(client, settings, tally)
+            ids = await demo.seed(client, commands, EventStore(engine), settings.task_queue)
             logins = await seed_people(engine)
             print(_banner(settings, ids, logins), flush=True)
             await stop.wait()
