@@ -20,11 +20,13 @@ from temporalio.worker import (
 )
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.digests import DigestActivities
 from activities.events import EventActivities
 from activities.notifications import NotificationActivities
 from eventstore import EventStore
 from health.state_log import StateLog
 from workflows.certification import CertificationWorkflow
+from workflows.digest import DigestClock
 
 log = structlog.get_logger("certflow.worker")
 
@@ -85,11 +87,12 @@ def build_worker(
 ) -> Worker:
     events = EventActivities(EventStore(engine))
     notifications = NotificationActivities(engine)
+    digests = DigestActivities(engine)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CertificationWorkflow],
-        activities=[events.append_events, notifications.record, notifications.deliver],
+        workflows=[CertificationWorkflow, DigestClock],
+        activities=[events.append_events, notifications.record, notifications.deliver, digests.compose],
         workflow_runner=WORKFLOW_RUNNER,
         graceful_shutdown_timeout=graceful_shutdown,
         interceptors=[health] if health is not None else [],

@@ -14,7 +14,7 @@ from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
 from api.models.operations import Pollers
-from api.pages import member, public, secretariat, signin, worklist
+from api.pages import mail, member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
     certifications,
@@ -26,6 +26,7 @@ from api.routes import (
     programme,
     register,
     review_queue,
+    surveys,
 )
 from api.security_headers import SecurityHeaders
 from api.unavailable import install_unavailable_handler
@@ -58,6 +59,7 @@ def create_app(
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
     heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS,
+    mail_sink: bool = False,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -70,7 +72,8 @@ def create_app(
     keep arriving, no chunk later than `body_timeout_seconds` (api/body_limit.py). With
     `worker_pollers`, /readyz fails while no worker polls the task queue; it fails while the
     leading projector's heartbeat (and, once a worker beats, every worker's) is older than
-    `heartbeat_stale_seconds`."""
+    `heartbeat_stale_seconds`. With `mail_sink` (`certflow dev`), the Secretariat reads the local
+    SMTP sink's messages on the Mail page."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -85,6 +88,7 @@ def create_app(
     app.state.directory = Directory(engine)
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
+    app.state.mail_sink = mail_sink
     app.state.options = Options(
         public_threshold,
         temporal_ping,
@@ -105,6 +109,7 @@ def create_app(
         review_queue.router,
         programme.router,
         register.router,
+        surveys.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(operations.router)
@@ -112,6 +117,8 @@ def create_app(
     app.include_router(secretariat.router)
     app.include_router(member.router)
     app.include_router(worklist.router)
+    app.include_router(mail.router)
+    app.include_router(surveys.public_router)
     app.include_router(public.router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -30,6 +30,8 @@ def dev() -> None:
     settings = Settings()
     if "CERTFLOW_LOG_FORMAT" not in os.environ:  # a person is watching: readable lines
         settings = settings.model_copy(update={"log_format": "console"})
+    if "CERTFLOW_MAIL_SINK" not in os.environ:  # a newcomer sees the mail go out on the Mail page
+        settings = settings.model_copy(update={"mail_sink": True})
     configure_logging(settings.log_format, settings.log_level)
     asyncio.run(run_dev(settings))
 

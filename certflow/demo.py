@@ -1,20 +1,32 @@
 """Demo data for `certflow dev`: a handful of certifications in different states, seeded once.
 
 Time is real here, so each story stops where the calendar stops it (an audit planned for
-next month stays planned)."""
+next month stays planned). The rules let no audit be planned in the past, so no deadline a
+story sets today falls due within a month; the stories that show deadlines close at hand
+(`IMPORTED`) began weeks ago: their history is imported (each step decided by the rules on its
+own day), then their workflows take over and keep their deadlines from today."""
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 import structlog
 from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError
 
 from domain import commands as cmd
 from domain.actors import Actor, Role
 from domain.audits import AuditType, Finding, FindingKind
+from domain.decide import decide
+from domain.evolve import evolve
 from domain.firms import Accreditation, AuditFirm
+from domain.records import to_record
 from domain.scope import Activity, Facility, StandardRef
+from domain.state import CertificationState
+from eventstore import EventStore, NewEvent
+from workflows.certification import CertificationWorkflow
 from workflows.client import CertificationClient
+from workflows.messages import APPEND_AS_LOCAL_ACTIVITY, CertificationParams
 
 log = structlog.get_logger("certflow.demo")
 
@@ -38,6 +50,9 @@ MEMBERS = {
     "danube-foil": "Danube Foils",
     "baltic-ext": "Baltic Extrusions",
     "alpine-pack": "Alpine Packaging",
+    "fjord-alu": "Fjord Aluminium",
+    "ebro-metal": "Ebro Metals",
+    "tagus-tube": "Tagus Tubes",
 }
 """The demo's member organisations, by id: the names their certifications and users carry."""
 
@@ -92,7 +107,102 @@ async def _audited_today(client: CertificationClient, certification_id: str, maj
         await client.send(certification_id, step)
 
 
-async def seed(client: Client, certifications: CertificationClient) -> list[str]:
+@dataclass(frozen=True)
+class Step:
+    days_ago: int
+    command: cmd.Command
+
+
+def _audit_steps(member: Actor, application: cmd.Apply, ended_days_ago: int, majors: int) -> list[Step]:
+    """Applied, admitted and audited (on site over two days ending `ended_days_ago`), with
+    `majors` major NCs and a minor one; the report is not submitted yet."""
+    ended = ended_days_ago
+    found = [Finding(criterion=f"{i}.1", facility_id="main-site", kind=FindingKind.MAJOR_NC) for i in range(majors)]
+    found.append(Finding(criterion="5.2", facility_id="main-site", kind=FindingKind.MINOR_NC))
+    today = datetime.now(UTC).date()
+    return [
+        Step(ended + 20, application),
+        Step(ended + 18, cmd.AcceptApplication(actor=SECRETARIAT)),
+        Step(ended + 16, cmd.SubmitSelfAssessment(actor=member, summary="self-assessed")),
+        Step(ended + 15, cmd.AssignAuditFirm(actor=member, firm=FIRM)),
+        Step(
+            ended + 10,
+            cmd.PlanAudit(
+                actor=AUDITOR,
+                audit_id="A1",
+                audit_type=AuditType.CERTIFICATION,
+                starts_on=today - timedelta(days=ended + 1),
+                ends_on=today - timedelta(days=ended),
+                lead_auditor=AUDITOR.user_id,
+            ),
+        ),
+        Step(ended + 1, cmd.StartAudit(actor=AUDITOR, audit_id="A1")),
+        Step(ended, cmd.RecordFindings(actor=AUDITOR, audit_id="A1", findings=tuple(found))),
+    ]
+
+
+def _decided(ended_days_ago: int) -> list[Step]:
+    """The report the day after the audit, accepted the day after that."""
+    ended_on = datetime.now(UTC).date() - timedelta(days=ended_days_ago)
+    report = cmd.SubmitReport(actor=AUDITOR, audit_id="A1", on_site_ended_on=ended_on, summary="on-site audit report")
+    return [
+        Step(ended_days_ago - 1, report),
+        Step(ended_days_ago - 2, cmd.AcceptReport(actor=SECRETARIAT, audit_id="A1")),
+    ]
+
+
+def _imported_stories() -> dict[str, list[Step]]:
+    """Stories begun weeks ago: a CAP past due (ASI's CAP is due a month after the on-site
+    audit), a CAP due within a week, an audit report due within 30 days (60 days after)."""
+    stories = {}
+    for certification_id, member, entity, country, ended, majors, decided in [
+        ("demo-cap-overdue", "fjord-alu", "Fjord Aluminium Rolling", "NO", 36, 1, True),
+        ("demo-cap-due", "ebro-metal", "Ebro Extrusion", "ES", 26, 1, True),
+        ("demo-report-due", "tagus-tube", "Tagus Tube Mill", "PT", 40, 0, False),
+    ]:
+        actor = member_actor(member)
+        application = _apply(actor, entity, "ASI-PS", _facility("main-site", country, Activity.EXTRUSION))
+        steps = _audit_steps(actor, application, ended, majors)
+        stories[certification_id] = steps + (_decided(ended) if decided else [])
+    return stories
+
+
+IMPORTED = tuple(_imported_stories())
+"""The demo certifications whose history is imported."""
+
+
+async def _imported(
+    client: Client, store: EventStore, task_queue: str, certification_id: str, steps: list[Step]
+) -> None:
+    """Each step decided by the rules on its own day (09:00 UTC) and appended to the stream as
+    the workflow would have; then the certification's workflow starts from that state, doing
+    at once what fell due meanwhile (a deadline past due is recorded missed and escalated,
+    the nearest reminder of each deadline goes out)."""
+    state = CertificationState(certification_id=certification_id)
+    today = datetime.now(UTC).date()
+    for index, step in enumerate(steps):
+        at = datetime.combine(today - timedelta(days=step.days_ago), time(9), UTC)
+        events = decide(state, step.command, at)
+        command_id = f"demo-import-{index}"
+        records = [to_record(certification_id, command_id, i, e) for i, e in enumerate(events)]
+        await store.append(
+            certification_id, state.version, [NewEvent(r.event_id, r.event_type, r.data, r.metadata) for r in records]
+        )
+        for event in events:
+            state = evolve(state, event)
+    params = CertificationParams(
+        certification_id=certification_id, state=state, append_as_local_activity=APPEND_AS_LOCAL_ACTIVITY
+    )
+    await client.start_workflow(
+        CertificationWorkflow.run,
+        params,
+        id=certification_id,
+        task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+
+
+async def seed(client: Client, certifications: CertificationClient, store: EventStore, task_queue: str) -> list[str]:
     """Seeds the demo certifications unless they exist; returns their ids."""
     ids = [
         "demo-applied",
@@ -105,7 +215,7 @@ async def seed(client: Client, certifications: CertificationClient) -> list[str]
     ]
     try:
         await client.get_workflow_handle(ids[0]).describe()
-        return ids
+        return [*ids, *IMPORTED]
     except RPCError:
         pass  # not seeded yet
     log.info("seeding demo certifications")
@@ -147,4 +257,6 @@ async def seed(client: Client, certifications: CertificationClient) -> list[str]
         await _admitted(certifications, certification_id, application)
         await _audited_today(certifications, certification_id, majors, decided=certification_id != ids[6])
     await certifications.send(ids[4], cmd.Suspend(actor=SECRETARIAT, reason="complaint under investigation"))
-    return ids
+    for certification_id, steps in _imported_stories().items():
+        await _imported(client, store, task_queue, certification_id, steps)
+    return [*ids, *IMPORTED]

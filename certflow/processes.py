@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from api.app import create_app, use_commands_client
@@ -29,6 +31,7 @@ from projections.heartbeats import ProcessKind, beat, forget_older_than
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from worker import DATABASE_ERRORS, AppendHealth, build_worker
+from workflows.digest import DIGEST_CLOCK_ID, DigestClock, DigestClockInput
 from workflows.tally import CommandTally
 
 log = structlog.get_logger("certflow.processes")
@@ -123,6 +126,7 @@ def api_app(
         public_threshold=settings.public_threshold,
         command_tally=tally,
         heartbeat_stale_seconds=settings.heartbeat_stale_seconds,
+        mail_sink=settings.mail_sink,
     )
     if temporal is not None:
         temporal.on_connected(lambda client: use_commands_client(app, certification_client(client, settings, tally)))
@@ -197,6 +201,22 @@ async def heartbeat(engine: AsyncEngine, health: AppendHealth, every_seconds: fl
         task.cancel()
 
 
+async def start_digest_clock(client: Client, task_queue: str) -> None:
+    """Starts the one digest clock (workflows/digest.py) unless it runs: every worker asks at
+    start, and the running clock, with its last hour, is kept. Not fatal when Temporal fails
+    the call: the next worker to start asks again."""
+    try:
+        await client.start_workflow(
+            DigestClock.run,
+            DigestClockInput(),
+            id=DIGEST_CLOCK_ID,
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+    except RPCError as error:
+        log.warning("digest clock not started", error=str(error))
+
+
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs until `stop` (default: SIGINT or SIGTERM), then lets running activities finish
     within a bound. Waits for Temporal if it is not up yet."""
@@ -211,6 +231,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         grace = timedelta(seconds=settings.worker_grace_seconds)
         worker = build_worker(client, engine, settings.task_queue, health, grace)
         running = asyncio.create_task(worker.run(), name="worker")
+        await start_digest_clock(client, settings.task_queue)
         async with heartbeat(engine, health, every_seconds=settings.heartbeat_stale_seconds / 5):
             state.enter("polling", task_queue=settings.task_queue)
             stopping = asyncio.create_task(stop.wait())

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     worker_grace_seconds: float = Field(
         default=10.0, ge=0, description="running activities' time to finish once the worker stops (it exits 3 s later)"
     )
+    mail_sink: bool = Field(
+        default=False,
+        description="a local SMTP sink on 127.0.0.1 and the Secretariat's Mail page (`certflow dev` turns it on)",
+    )
+    mail_sink_port: int = Field(default=8025, ge=1, le=65535, description="the local SMTP sink's port")
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
 

@@ -37,6 +37,16 @@ class CriterionCount(BaseModel):
     open: int
 
 
+class SurveyResponses(BaseModel):
+    """The certification survey in one scheme: invitations sent, responses, their rate."""
+
+    standard_code: str
+    sent: int
+    completed: int
+    response_rate: float | None
+    """completed / sent; None before any was sent."""
+
+
 class ProgrammeMetrics(BaseModel):
     members: int
     """Members with at least one certification."""
@@ -54,3 +64,5 @@ class ProgrammeMetrics(BaseModel):
     median_days_to_certification: float | None
     """From application to first certificate, over the certified so far."""
     nonconformities: list[CriterionCount]
+    surveys: list[SurveyResponses] = []
+    """Per standard with surveys sent."""

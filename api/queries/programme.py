@@ -12,9 +12,11 @@ from api.models.programme import (
     CountryCount,
     CriterionCount,
     ProgrammeMetrics,
+    SurveyResponses,
 )
 from api.queries.certifications import live, scope
 from domain.nonconformities import Severity
+from notifications.surveys import responses_per_scheme
 from projections.tables import audits, certifications, nonconformities
 
 C = certifications.c
@@ -149,5 +151,14 @@ async def programme_metrics(conn: AsyncConnection, standard: str | None) -> Prog
         median_days_to_certification=await median_days_to_certification(conn, standard),
         nonconformities=[
             CriterionCount.model_validate(r._mapping) for r in await nonconformities_per_criterion(conn, standard)
+        ],
+        surveys=[
+            SurveyResponses(
+                standard_code=r.standard_code,
+                sent=r.sent,
+                completed=r.completed,
+                response_rate=r.completed / r.sent if r.sent else None,
+            )
+            for r in await responses_per_scheme(conn, standard)
         ],
     )
