@@ -190,8 +190,13 @@ async def _imported(
         )
         for event in events:
             state = evolve(state, event)
+    # As a run that gives notices to people hands over: reminders whose moment came since the
+    # deadlines were set go out now (the nearest of each), as after a stretch with no worker.
     params = CertificationParams(
-        certification_id=certification_id, state=state, append_as_local_activity=APPEND_AS_LOCAL_ACTIVITY
+        certification_id=certification_id,
+        state=state,
+        append_as_local_activity=APPEND_AS_LOCAL_ACTIVITY,
+        notices_to_people=True,
     )
     await client.start_workflow(
         CertificationWorkflow.run,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.notices import Channel, Delivery, Notice
 from notifications.recipients import Recipient, endpoints, recipients
 from notifications.status import DeliveryStatus
+from notifications.surveys import open_survey
 from notifications.tables import deliveries, notice_recipients, notices
 
 DELIVERIES_CHANNEL = "certflow_deliveries"
@@ -44,6 +45,7 @@ async def record_notice(conn: AsyncConnection, notice: Notice) -> bool:
     inserted = await conn.execute(insert(notices).values(**row).on_conflict_do_nothing())
     if inserted.rowcount != 1:
         return False
+    await open_survey(conn, notice)
     people = await recipients(conn, notice.audience, notice.kind)
     if people:
         inbox = [{"notice_id": notice.notice_id, "user_id": p.user_id, "delivery": p.delivery} for p in people]

@@ -97,12 +97,6 @@ async def test_a_cap_imported_past_due_is_recorded_missed_and_escalated_at_once(
     assert date.fromisoformat(missed[0]["due"]) < seeded.today
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rules close a deadline the day after it is due (DeadlineMissed), so no open deadline is ever "
-    "past due for longer than the workflow takes to notice: the Overdue panel stays empty until a missed "
-    "deadline whose consequence is to escalate stays open (a domain change for the lead)",
-)
 async def test_the_overview_shows_an_overdue_deadline(seeded: Seeded) -> None:
     async with seeded.engine.connect() as conn:
         overdue, _ = await deadline_page(conn, DeadlineQuery(overdue=True), seeded.today)

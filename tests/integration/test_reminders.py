@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import commands as cmd
 from domain.audits import AuditType
+from notifications.surveys import surveys
 from notifications.tables import notice_recipients, notices
 from tests.people import People
 from tests.scenario import EPOCH, SECRETARIAT, Lifecycle, findings
@@ -71,6 +72,13 @@ async def test_a_three_year_asi_cycle_tells_each_person_once_on_the_day(lifecycl
         Told(date(2042, 8, 10), "certificate-granted", None, None, ("arno", "maria")),
         Told(date(2042, 8, 10), "survey", None, None, ("maria",)),
     ]
+    async with engine.connect() as conn:
+        sent = (
+            await conn.execute(
+                select(surveys.c.sent_at).where(surveys.c.certification_id == lifecycle.certification_id)
+            )
+        ).all()
+    assert sorted(at.date() for (at,) in sent) == [date(2040, 1, 11), date(2042, 8, 10)], "the survey tracked"
 
 
 async def test_an_iso_cycle_escalates_a_missed_surveillance_to_everyone_and_reminds_of_the_suspension(
