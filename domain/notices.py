@@ -73,7 +73,8 @@ class Notice(BaseModel):
 
     notice_id: UUID
     kind: NoticeKind
-    certification_id: str
+    certification_id: str | None
+    """None for a notice about no one certification (a daily digest)."""
     at: datetime
     """The workflow's time when it was given (not the database's)."""
     audience: Audience

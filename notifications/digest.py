@@ -157,7 +157,7 @@ def compose(reader: Reader, hour: datetime, due: list[DueLine], told: list[Notic
     return Notice(
         notice_id=digest_id(reader.user_id, today),
         kind=NoticeKind.DIGEST,
-        certification_id="",
+        certification_id=None,
         at=hour,
         audience=Audience(parties=frozenset()),
         subject=f"Your certflow digest for {today.isoformat()}: {', '.join(parts)}",
@@ -169,8 +169,7 @@ async def record_digest(conn: AsyncConnection, reader: Reader, notice: Notice) -
     """The digest into `reader`'s inbox with one e-mail delivery; True when recorded now,
     False when this day's had been (nothing is written twice)."""
     row = notice.model_dump(mode="json", exclude={"audience"}) | {"audience": notice.audience.model_dump(mode="json")}
-    # A digest is about many certifications (or none): no one certification id.
-    row |= {"notice_id": notice.notice_id, "at": notice.at, "due": None, "certification_id": None}
+    row |= {"notice_id": notice.notice_id, "at": notice.at, "due": None}
     inserted = await conn.execute(insert(notices).values(**row).on_conflict_do_nothing())
     if inserted.rowcount != 1:
         return False
