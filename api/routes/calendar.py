@@ -4,7 +4,8 @@ only credential. An unknown or revoked token is 404, as if there were no such fe
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.access import Caller
 from api.deps import Connection, get_engine
@@ -58,7 +59,8 @@ async def calendar_feed(request: Request, conn: Connection, tokens: Tokens, toke
     """The open deadlines the token's holder sees, one all-day event each."""
     holder = await tokens.holder(token)
     if holder is None:
-        raise HTTPException(404, "token: no live calendar feed with this token")
+        # Answered here, not raised: the error pages would answer a path outside /api/ in HTML.
+        return JSONResponse({"detail": "token: no live calendar feed with this token"}, 404)
     link = certification_links(request, holder.organisation_kind)
     deadlines = [
         CalendarDeadline(
