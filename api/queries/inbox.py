@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api import cursor
 from notifications.tables import notice_recipients, notices
+from projections.tables import certifications
 
 N, R = notices.c, notice_recipients.c
 
@@ -43,8 +44,13 @@ async def inbox_page(
             N.at,
             R.read_at,
             R.delivery,
+            certifications.c.entity_name,
         )
-        .select_from(notice_recipients.join(notices, N.notice_id == R.notice_id))
+        .select_from(
+            notice_recipients.join(notices, N.notice_id == R.notice_id).outerjoin(
+                certifications, certifications.c.certification_id == N.certification_id
+            )
+        )
         .where(R.user_id == user_id)
         .order_by(N.at.desc(), N.notice_id.desc())
     )
