@@ -26,8 +26,9 @@ _PASSWORDS = {
 
 
 def demo_address(actor: Actor) -> str:
-    """Each demo person's mail goes to example.org (reserved: mail sent there reaches no one)."""
-    return f"{actor.user_id}@example.org"
+    """Each demo person's address, under their organisation at example.org (reserved: mail
+    sent there reaches no one): "admin@nordic-alu" is admin@nordic-alu.example.org."""
+    return f"{actor.user_id.partition('@')[0]}@{actor.organisation_id}.example.org"
 
 
 async def _give_address(contacts: Contacts, actor: Actor) -> None:

@@ -41,8 +41,15 @@ class Newcomer:
 
 
 async def newcomer(
-    engine: AsyncEngine, role: Role = Role.MEMBER, organisation_id: str | None = None, email: str | None = None
+    engine: AsyncEngine,
+    role: Role = Role.MEMBER,
+    organisation_id: str | None = None,
+    email: str | None = None,
+    kind: OrganisationKind | None = None,
 ) -> Newcomer:
+    """In an organisation the session's people share (`organisation_id`), make them a viewer
+    (with its `kind`): a viewer sees what the organisation sees, but no notice is addressed
+    to one, so other tests' notices keep the recipients they expect."""
     suffix = uuid.uuid4().hex[:10]
     organisation = organisation_id or f"org-{suffix}"
     user = NewUser(
@@ -50,7 +57,7 @@ async def newcomer(
         name=f"Newcomer {suffix}",
         organisation_id=organisation,
         organisation_name=f"Organisation {organisation}",
-        organisation_kind=KIND_OF_ROLE[role],
+        organisation_kind=kind or KIND_OF_ROLE[role],
         role=role,
         email=email,
     )

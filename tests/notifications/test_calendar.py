@@ -15,6 +15,7 @@ from domain import commands as cmd
 from domain.actors import Role
 from domain.audits import AuditType
 from domain.deadlines import DeadlineKind, kind_of
+from identity.principal import OrganisationKind
 from notifications.calendar import WHAT_IS_DUE, uid
 from projections.projector import Projector
 from tests.api.conftest import base_url, journey, pinned, projector, service, service_url  # noqa: F401  (fixtures)
@@ -76,10 +77,15 @@ async def test_a_moved_deadline_keeps_its_uid_and_raises_its_sequence(
     engine: AsyncEngine,
     client: httpx.AsyncClient,
 ) -> None:
-    member = await newcomer(engine, organisation_id=MEMBER.organisation_id)
-    auditor = await newcomer(engine, Role.AUDITOR, organisation_id=AUDITOR.organisation_id)
-    secretariat = await newcomer(engine, Role.SECRETARIAT, organisation_id=SECRETARIAT.organisation_id)
-    other = await newcomer(engine, organisation_id=OTHER_MEMBER.organisation_id)
+    member, auditor, secretariat, other = [
+        await newcomer(engine, Role.VIEWER, organisation_id=organisation, kind=kind)
+        for organisation, kind in (
+            (MEMBER.organisation_id, OrganisationKind.MEMBER),
+            (AUDITOR.organisation_id, OrganisationKind.AUDIT_FIRM),
+            (SECRETARIAT.organisation_id, OrganisationKind.SECRETARIAT),
+            (OTHER_MEMBER.organisation_id, OrganisationKind.MEMBER),
+        )
+    ]
     feeds = {person.user_id: await _feed_url(client, person) for person in (member, auditor, secretariat, other)}
     await journey.admit()
     await journey.audit(AuditType.CERTIFICATION, EPOCH)
