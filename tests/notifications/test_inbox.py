@@ -135,3 +135,12 @@ async def test_without_credentials_the_inbox_is_401(base_url: str) -> None:  # n
     async with httpx.AsyncClient(base_url=base_url) as anonymous:
         assert (await anonymous.get("/api/v1/notifications")).status_code == 401
         assert (await anonymous.post(f"/api/v1/notifications/{uuid.uuid4()}/read")).status_code == 401
+
+
+async def test_without_a_session_the_inbox_and_settings_pages_send_a_person_to_sign_in(base_url: str) -> None:  # noqa: F811
+    async with httpx.AsyncClient(base_url=base_url) as browser_like:
+        inbox_page = await browser_like.get("/notifications")
+        settings_page = await browser_like.get("/settings")
+
+    assert (inbox_page.status_code, inbox_page.headers["location"]) == (303, f"{base_url}/login?next=%2Fnotifications")
+    assert (settings_page.status_code, settings_page.headers["location"]) == (303, f"{base_url}/login?next=%2Fsettings")
