@@ -14,8 +14,7 @@ from api.access import Caller
 from api.models.people import ProfileChange
 from api.pages.forms import CSRF_FIELD, Outcome, PostedForm
 from api.pages.templating import templates, words
-from api.routes.calendar import Tokens, feed_url
-from api.routes.me import Contacts_, profile_of
+from api.person import CalendarTokens_, Contacts_, feed_url, profile_of
 from domain.notices import Delivery, NoticeKind
 from identity.contact import ContactChange, Contacts
 from identity.principal import Principal
@@ -64,7 +63,7 @@ async def _page(
 
 @router.get("", name="settings_page")
 async def settings(
-    request: Request, caller: Caller, contacts: Contacts_, tokens: Tokens, done: str | None = None
+    request: Request, caller: Caller, contacts: Contacts_, tokens: CalendarTokens_, done: str | None = None
 ) -> HTMLResponse:
     """The signed-in person's contact details, notice preferences and calendar feed."""
     return await _page(request, caller, contacts, tokens, Outcome(done=DONE.get(done or "")))
@@ -80,7 +79,7 @@ def _entered(form: Mapping[str, Any]) -> dict[str, list[str]]:
 
 @router.post("/contact", name="settings_contact")
 async def change_contact(
-    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: Tokens
+    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: CalendarTokens_
 ) -> Response:
     """The e-mail address, time zone and digest hour from the form; an empty field stays as it is."""
     fields = {name: form.get(name) for name in ("email", "time_zone", "digest_hour")}
@@ -95,7 +94,7 @@ async def change_contact(
 
 @router.post("/preferences", name="settings_preferences")
 async def change_preferences(
-    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: Tokens
+    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: CalendarTokens_
 ) -> Response:
     """A delivery per notice kind from the form (every kind is on it)."""
     try:
@@ -108,7 +107,7 @@ async def change_preferences(
 
 @router.post("/calendar", name="settings_calendar")
 async def issue_calendar(
-    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: Tokens
+    request: Request, caller: Caller, form: PostedForm, contacts: Contacts_, tokens: CalendarTokens_
 ) -> Response:
     """A new feed address, shown on the page this once (so no redirect); the old one stops working."""
     token = await tokens.issue(caller.user_id)
@@ -117,6 +116,6 @@ async def issue_calendar(
 
 
 @router.post("/calendar/revoke", name="settings_calendar_revoke")
-async def revoke_calendar(request: Request, caller: Caller, form: PostedForm, tokens: Tokens) -> Response:
+async def revoke_calendar(request: Request, caller: Caller, form: PostedForm, tokens: CalendarTokens_) -> Response:
     await tokens.revoke(caller.user_id)
     return _back(request, "calendar-revoked")

@@ -2,21 +2,21 @@
 the feed itself at /calendar/{token}.ics, which a calendar app fetches with the token as its
 only credential. An unknown or revoked token is 404, as if there were no such feed."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.access import Caller
-from api.deps import Connection, get_engine
+from api.deps import Connection
 from api.models.commands import Problem
 from api.models.errors import AUTHENTICATED
 from api.models.people import CalendarFeed
 from api.pages.certification_links import certification_links
+from api.person import CalendarTokens_, feed_url
 from api.queries.calendar import calendar_deadlines
 from domain.deadlines import DeadlineKind
 from notifications.calendar import CalendarDeadline, feed
-from notifications.calendar_tokens import CalendarTokens
 
 router = APIRouter(prefix="/me/calendar-token", tags=["me"], responses=AUTHENTICATED)
 feed_router = APIRouter(tags=["calendar"])
@@ -24,26 +24,15 @@ MEDIA_TYPE = "text/calendar"
 NO_FEED: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "No live feed with this token"}}
 
 
-def get_calendar_tokens(request: Request) -> CalendarTokens:
-    return CalendarTokens(get_engine(request))
-
-
-Tokens = Annotated[CalendarTokens, Depends(get_calendar_tokens)]
-
-
-def feed_url(request: Request, token: str) -> str:
-    return str(request.url_for("calendar_feed", token=token))
-
-
 @router.post("", status_code=201)
-async def issue_calendar_token(request: Request, caller: Caller, tokens: Tokens) -> CalendarFeed:
+async def issue_calendar_token(request: Request, caller: Caller, tokens: CalendarTokens_) -> CalendarFeed:
     """A new address for the caller's calendar feed, shown this once; the old one stops working."""
     token = await tokens.issue(caller.user_id)
     return CalendarFeed(token=token, url=feed_url(request, token))
 
 
 @router.delete("", status_code=204)
-async def revoke_calendar_token(caller: Caller, tokens: Tokens) -> Response:
+async def revoke_calendar_token(caller: Caller, tokens: CalendarTokens_) -> Response:
     """The caller's feed address stops working (there may have been none)."""
     await tokens.revoke(caller.user_id)
     return Response(status_code=204)
@@ -55,7 +44,7 @@ async def revoke_calendar_token(caller: Caller, tokens: Tokens) -> Response:
     response_class=Response,
     responses={200: {"content": {MEDIA_TYPE: {}}, "description": "An iCalendar feed (RFC 5545)"}, **NO_FEED},
 )
-async def calendar_feed(request: Request, conn: Connection, tokens: Tokens, token: str) -> Response:
+async def calendar_feed(request: Request, conn: Connection, tokens: CalendarTokens_, token: str) -> Response:
     """The open deadlines the token's holder sees, one all-day event each."""
     holder = await tokens.holder(token)
     if holder is None:

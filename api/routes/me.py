@@ -3,48 +3,18 @@ each kind of notice. A bad value is 422 naming its field, and nothing changes.""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body
 
 from api.access import Caller
-from api.deps import get_engine
 from api.models.errors import AUTHENTICATED, ERRORS
-from api.models.people import KindPreference, Profile, ProfileChange
+from api.models.people import Profile, ProfileChange
+from api.person import Contacts_, profile_of
 from domain.notices import Delivery, NoticeKind
-from identity.contact import ContactChange, ContactDetails, Contacts
+from identity.contact import ContactChange, Contacts
 from identity.principal import Principal
-from notifications.recipients import DEFAULT_DELIVERY
 
 router = APIRouter(prefix="/me", tags=["me"], responses=AUTHENTICATED)
 INVALID: dict[int | str, dict[str, Any]] = {422: ERRORS[422]}
-
-
-def get_contacts(request: Request) -> Contacts:
-    return Contacts(get_engine(request))
-
-
-Contacts_ = Annotated[Contacts, Depends(get_contacts)]
-
-
-def profile_of(caller: Principal, details: ContactDetails) -> Profile:
-    return Profile(
-        user_id=caller.user_id,
-        name=caller.name,
-        organisation_id=caller.organisation_id,
-        organisation_name=caller.organisation_name,
-        organisation_kind=caller.organisation_kind,
-        role=caller.role,
-        email=details.email,
-        time_zone=details.time_zone,
-        digest_hour=details.digest_hour,
-        contact=details.contact,
-        default_delivery=DEFAULT_DELIVERY,
-        preferences=[
-            KindPreference(
-                kind=kind, delivery=details.preferences.get(kind, DEFAULT_DELIVERY), chosen=kind in details.preferences
-            )
-            for kind in NoticeKind
-        ],
-    )
 
 
 async def _profile(contacts: Contacts, caller: Principal) -> Profile:

@@ -123,7 +123,7 @@ async def test_another_persons_notice_is_404_and_stays_unread_for_them(
     ],
 )
 async def test_a_bad_query_is_422_naming_the_field(
-    inbox: httpx.AsyncClient, params: dict[str, object], field: str
+    inbox: httpx.AsyncClient, params: dict[str, str | int], field: str
 ) -> None:
     refused = await inbox.get("/api/v1/notifications", params=params)
 

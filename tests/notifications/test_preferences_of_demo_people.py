@@ -41,7 +41,7 @@ async def test_every_demo_person_has_an_address_also_when_registered_before_addr
     assert {user: d.email if d else None for user, d in addresses.items()} == {
         login.actor.user_id: demo_address(login.actor) for login in logins
     }
-    assert addresses[SECRETARIAT.user_id] is not None
-    assert addresses[SECRETARIAT.user_id].email == "sam.secretariat@asi.example.org"
+    secretary = addresses[SECRETARIAT.user_id]
+    assert secretary is not None and secretary.email == "sam.secretariat@asi.example.org"
     assert demo_address(nordic) == "admin@nordic-alu.example.org"
     assert kept is not None and kept.email == "eva@nordic.example"
