@@ -41,8 +41,9 @@ def _known_time_zone(name: str) -> str:
     return name
 
 
-TimeZone = Annotated[str, Field(max_length=100, description="an IANA time zone, e.g. Europe/Oslo"),
-                     AfterValidator(_known_time_zone)]  # fmt: skip
+TimeZone = Annotated[
+    str, Field(max_length=100, description="an IANA time zone, e.g. Europe/Oslo"), AfterValidator(_known_time_zone)
+]
 DigestHour = Annotated[int, Field(ge=0, le=23, description="the hour of the daily digest in the time zone")]
 Email = Annotated[EmailStr, Field(max_length=254, description="where notices are mailed")]
 

@@ -126,11 +126,8 @@ async def test_a_notice_reaches_a_person_as_they_chose(
     notice = await tell_members(engine, person.actor.organisation_id, "Due in 14 days: CAP", moment(1))
 
     async with engine.connect() as conn:
-        inboxes = dict(
-            (await conn.execute(select(notice_recipients.c.user_id, notice_recipients.c.delivery).where(
-                notice_recipients.c.notice_id == notice.notice_id
-            ))).all()
-        )  # fmt: skip
+        R = notice_recipients.c
+        inboxes = dict((await conn.execute(select(R.user_id, R.delivery).where(R.notice_id == notice.notice_id))).all())
         mailed = (
             await conn.scalars(
                 select(deliveries.c.target).where(
