@@ -14,14 +14,18 @@ from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
 from api.models.operations import Pollers
-from api.pages import mail, member, public, secretariat, signin, worklist
+from api.pages import inbox, mail, member, public, secretariat, settings, signin, worklist
 from api.pages.templating import STATIC_DIR
+from api.pages.unread import UNREAD_IN_HEADER
 from api.routes import (
+    calendar,
     certifications,
     commands,
     deadlines,
     documents,
     material_flows,
+    me,
+    notifications,
     operations,
     programme,
     register,
@@ -110,14 +114,17 @@ def create_app(
         programme.router,
         register.router,
         surveys.router,
+        me.router,
+        calendar.router,
+        notifications.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(calendar.feed_router)
     app.include_router(operations.router)
     app.include_router(signin.router)
-    app.include_router(secretariat.router)
-    app.include_router(member.router)
-    app.include_router(worklist.router)
-    app.include_router(mail.router)
+    # Signed-in pages: the header shows the person's unread notices.
+    for page_router in (secretariat.router, member.router, worklist.router, inbox.router, settings.router, mail.router):
+        app.include_router(page_router, dependencies=[UNREAD_IN_HEADER])
     app.include_router(surveys.public_router)
     app.include_router(public.router)
     install_docs(app)

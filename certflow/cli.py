@@ -107,6 +107,9 @@ def create_user(
     role: Annotated[str, typer.Option(help="secretariat, auditor, member or viewer")],
     trained_until: Annotated[str | None, typer.Option(help="auditors: training valid until (YYYY-MM-DD)")] = None,
     with_password: Annotated[bool, typer.Option(help="ask for a password to sign in to the pages")] = False,
+    email: Annotated[str | None, typer.Option(help="where notices are mailed")] = None,
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Oslo (default UTC)")] = None,
+    contact: Annotated[bool, typer.Option(help="told of the organisation's certifications")] = False,
 ) -> None:
     """Register a user with one role in one organisation."""
     from certflow.directory import create_user as create
@@ -126,10 +129,42 @@ def create_user(
                     "role": role,
                     "trained_until": trained_until,
                     "password": password,
+                    "email": email,
+                    "time_zone": time_zone,
+                    "contact": contact,
                 },
             )
         )
     )
+
+
+@users_app.command("set")
+def set_contact(
+    user_id: Annotated[str, typer.Argument(help="the user whose contact details change")],
+    email: Annotated[str | None, typer.Option(help="where notices are mailed")] = None,
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Oslo")] = None,
+    digest_hour: Annotated[int | None, typer.Option(help="hour of the daily digest, 0-23, in the time zone")] = None,
+    contact: Annotated[
+        bool | None, typer.Option("--contact/--no-contact", help="told of the organisation's certifications")
+    ] = None,
+) -> None:
+    """Change a user's e-mail address, time zone, digest hour or contact flag; the rest stays."""
+    from certflow.directory import set_contact as change
+
+    fields = {"email": email, "time_zone": time_zone, "digest_hour": digest_hour, "contact": contact}
+    raise typer.Exit(asyncio.run(change(_settings(), user_id, fields)))
+
+
+@users_app.command("prefer")
+def prefer(
+    user_id: Annotated[str, typer.Argument(help="the user")],
+    kind: Annotated[str, typer.Argument(help="the notice kind, e.g. reminder")],
+    delivery: Annotated[str, typer.Argument(help="email, digest, webhook-only or none")],
+) -> None:
+    """Choose how a user gets one kind of notice (the inbox shows every notice whatever this says)."""
+    from certflow.directory import prefer as choose
+
+    raise typer.Exit(asyncio.run(choose(_settings(), user_id, kind, delivery)))
 
 
 @firms_app.command("accredit")

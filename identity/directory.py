@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.actors import Role
 from domain.firms import Accreditation, AuditFirm
+from identity.contact import DEFAULT_TIME_ZONE, Email, TimeZone
 from identity.passwords import MIN_LENGTH, hash_password, password_matches
 from identity.principal import ROLES_OF, OrganisationKind, Principal, principal_of, select_principals
 from identity.tables import accreditations, api_tokens, organisations, sign_in_failures, users
@@ -34,6 +35,11 @@ class NewUser(BaseModel):
     """For auditors: until when their training is valid."""
     password: SecretStr | None = Field(default=None, min_length=MIN_LENGTH)
     """For signing in to the pages; without one, the user has API tokens only."""
+    email: Email | None = None
+    """Where notices are mailed; without one, they reach the user's inbox only."""
+    time_zone: TimeZone = DEFAULT_TIME_ZONE
+    contact: bool = False
+    """Told of the organisation's certifications besides the people a notice names."""
 
 
 MAX_SIGN_IN_FAILURES = 5
@@ -113,6 +119,9 @@ class Directory:
                         name=user.name,
                         trained_until=user.trained_until,
                         password_hash=_password_hash(user.password),
+                        email=user.email,
+                        time_zone=user.time_zone,
+                        contact=user.contact,
                     )
                 )
             except IntegrityError:

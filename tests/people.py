@@ -30,6 +30,11 @@ EVERYONE = (SECRETARIAT, VIEWER, MEMBER, MEMBER_VIEWER, OTHER_MEMBER, AUDITOR, A
 ACCREDITED_FOR = ("ASI-PS", "ASI-CoC", "ISO-14001")
 
 
+def address(actor: Actor) -> str:
+    """Each test person's e-mail address (example.org: reserved, reaches no one)."""
+    return f"{actor.user_id}@example.org"
+
+
 def _user(actor: Actor) -> NewUser:
     name, kind = _ORGANISATIONS[actor.organisation_id]
     return NewUser(
@@ -40,6 +45,7 @@ def _user(actor: Actor) -> NewUser:
         organisation_kind=kind,
         role=actor.role,
         password=PASSWORD,  # type: ignore[arg-type]
+        email=address(actor),
         trained_until=TRAINED_UNTIL if actor.role == Role.AUDITOR else None,
     )
 
