@@ -20,12 +20,14 @@ from api.routes import (
     certifications,
     commands,
     deadlines,
+    deliveries,
     documents,
     material_flows,
     operations,
     programme,
     register,
     review_queue,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from api.unavailable import install_unavailable_handler
@@ -58,6 +60,7 @@ def create_app(
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
     heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS,
+    webhook_allow_http: bool = False,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -70,7 +73,7 @@ def create_app(
     keep arriving, no chunk later than `body_timeout_seconds` (api/body_limit.py). With
     `worker_pollers`, /readyz fails while no worker polls the task queue; it fails while the
     leading projector's heartbeat (and, once a worker beats, every worker's) is older than
-    `heartbeat_stale_seconds`."""
+    `heartbeat_stale_seconds`. Webhook endpoints must be https unless `webhook_allow_http`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -85,6 +88,7 @@ def create_app(
     app.state.directory = Directory(engine)
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
+    app.state.webhook_allow_http = webhook_allow_http
     app.state.options = Options(
         public_threshold,
         temporal_ping,
@@ -105,6 +109,8 @@ def create_app(
         review_queue.router,
         programme.router,
         register.router,
+        deliveries.router,
+        webhooks.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(operations.router)

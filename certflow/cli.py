@@ -65,6 +65,14 @@ def projector() -> None:
 
 
 @app.command()
+def notifier() -> None:
+    """Deliver notices by e-mail and webhook until SIGINT or SIGTERM (several may run at once)."""
+    from certflow.processes import run_notifier
+
+    asyncio.run(run_notifier(_settings()))
+
+
+@app.command()
 def api() -> None:
     """Serve the read API, the Secretariat dashboard and the public register."""
     from certflow.processes import run_api
