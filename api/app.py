@@ -14,6 +14,7 @@ from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
 from api.models.operations import Pollers
+from api.pages import deliveries as deliveries_page
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
@@ -116,6 +117,7 @@ def create_app(
     app.include_router(operations.router)
     app.include_router(signin.router)
     app.include_router(secretariat.router)
+    app.include_router(deliveries_page.router)
     app.include_router(member.router)
     app.include_router(worklist.router)
     app.include_router(public.router)

@@ -8,10 +8,13 @@ runs out. The claim counts the attempt before anything is sent: a dispatcher kil
 has still spent one. Times are the database's, the one clock every dispatcher shares."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select, update
+import asyncpg
+from sqlalchemy import ColumnElement, Row, Update, Uuid, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.notices import Channel, NoticeKind
@@ -110,12 +113,31 @@ async def _secrets(conn: AsyncConnection, wanted: set[tuple[str, str]]) -> dict[
     }
 
 
-async def mark_sent(conn: AsyncConnection, delivery_id: UUID) -> None:
-    await conn.execute(
-        update(deliveries)
-        .where(D.delivery_id == delivery_id)
-        .values(status=DeliveryStatus.SENT, sent_at=func.now(), lease_until=None, last_error=None)
-    )
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    parameters: tuple[str, ...]
+    values: dict[str, Any]
+
+
+def _compiled(statement: Update) -> _Compiled:
+    compiled = statement.compile(dialect=asyncpg_dialect())
+    return _Compiled(str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params))
+
+
+_MARK_SENT = _compiled(
+    update(deliveries)
+    .where(D.delivery_id == bindparam("sent_id", type_=Uuid))
+    .values(status=DeliveryStatus.SENT.value, sent_at=func.now(), lease_until=None, last_error=None)
+)
+
+
+async def mark_sent(driver: asyncpg.Connection, delivery_id: UUID) -> None:
+    """Sent, in a statement of its own on the driver (committed at once): compiled once and
+    prepared once per connection, it costs one round trip, where a SQLAlchemy transaction
+    (BEGIN, UPDATE, COMMIT) cost three and a third of the dispatcher's time (bench/dispatcher.py)."""
+    given = {**_MARK_SENT.values, "sent_id": delivery_id}
+    await driver.execute(_MARK_SENT.sql, *(given[name] for name in _MARK_SENT.parameters))
 
 
 async def mark_failed(conn: AsyncConnection, delivery_id: UUID, error: str, retry_in_seconds: float | None) -> None:

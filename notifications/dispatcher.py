@@ -38,6 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.notices import Channel
+from eventstore.database import driver_connection
 from health.backoff import Backoff
 from health.state_log import StateLog
 from notifications import claims
@@ -166,12 +167,15 @@ class Dispatcher:
                 await claims.release(conn, [c.delivery_id for c in waiting])
 
     async def _sender(self, waiting: deque[Claimed], http: httpx.AsyncClient, stop: asyncio.Event) -> None:
-        """Sends one after another over one SMTP connection until the batch is done."""
-        async with Mailer(self._mail) as mailer:
+        """Sends one after another over one SMTP connection, recording each on one database
+        connection, until the batch is done."""
+        async with self._engine.connect() as conn, driver_connection(conn) as driver, Mailer(self._mail) as mailer:
             while waiting and not stop.is_set():
-                await self._deliver_one(waiting.popleft(), mailer, http)
+                await self._deliver_one(waiting.popleft(), mailer, http, driver)
 
-    async def _deliver_one(self, claimed: Claimed, mailer: Mailer, http: httpx.AsyncClient) -> None:
+    async def _deliver_one(
+        self, claimed: Claimed, mailer: Mailer, http: httpx.AsyncClient, driver: asyncpg.Connection
+    ) -> None:
         if claimed.channel == Channel.WEBHOOK and claimed.secrets is None:
             async with self._engine.begin() as conn:
                 await claims.mark_discarded(conn, claimed.delivery_id, "the webhook endpoint was disabled")
@@ -185,8 +189,7 @@ class Dispatcher:
         except SEND_ERRORS as error:
             await self._failed(claimed, f"{type(error).__name__}: {error}")
             return
-        async with self._engine.begin() as conn:
-            await claims.mark_sent(conn, claimed.delivery_id)
+        await claims.mark_sent(driver, claimed.delivery_id)
         self.tally.sent += 1
 
     async def _failed(self, claimed: Claimed, error: str) -> None:

@@ -2,10 +2,12 @@
 with a link to the certification's page for the recipient) and an SMTP connection that sends
 one after another (aiosmtplib), opened on first use and kept for the batch."""
 
+import binascii
 import contextlib
 import socket
-from email.message import EmailMessage
-from email.utils import format_datetime, formatdate
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate, parseaddr
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
@@ -64,24 +66,62 @@ def survey_link(claimed: Claimed, public_url: str) -> str | None:
     return f"{public_url.rstrip('/')}/surveys/{survey_id(claimed.notice.notice_id)}"
 
 
-def compose(claimed: Claimed, settings: MailSettings) -> EmailMessage:
-    """The notice as a message to `claimed.target`, under the delivery's one Message-ID."""
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for the wire: its envelope and its bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+
+
+def _header(value: str) -> str:
+    """A header's value on one line; RFC 2047-encoded when not ASCII. Line breaks in it
+    become spaces: a notice's subject must not add headers."""
+    value = " ".join(value.splitlines())
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def _part(content_type: str, text: str) -> bytes:
+    return (
+        f'Content-Type: {content_type}; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n\n'.encode()
+        + binascii.b2a_qp(text.encode())
+    )
+
+
+def compose(claimed: Claimed, settings: MailSettings) -> Outgoing:
+    """The notice as a message to `claimed.target` (plain text and HTML, both quoted-printable
+    UTF-8), under the delivery's one Message-ID. Written out directly: the email package's
+    EmailMessage took five times as long to build and write per message, its compat32
+    classes three, and composing was the dispatcher's dearest step (bench/dispatcher.py).
+    aiosmtplib turns the line ends into CRLF and escapes leading dots."""
     context = {
         "notice": claimed.notice,
         "link": page_link(claimed, settings.public_url),
         "survey": survey_link(claimed, settings.public_url),
     }
-    message = EmailMessage()
-    message["Subject"] = claimed.notice.subject
-    message["From"] = settings.mail_from
-    message["To"] = claimed.target
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = claimed.message_id
-    message["X-Certflow-Notice"] = str(claimed.notice.notice_id)
-    message["X-Certflow-Notice-At"] = format_datetime(claimed.notice.at)
-    message.set_content(_text.get_template("notice.txt").render(context))
-    message.add_alternative(_html.get_template("notice.html").render(context), subtype="html")
-    return message
+    boundary = f"=_certflow_{claimed.delivery_id.hex}"
+    headers = {
+        "Subject": _header(claimed.notice.subject),
+        "From": _header(settings.mail_from),
+        "To": _header(claimed.target),
+        "Date": formatdate(localtime=False),
+        "Message-ID": claimed.message_id,
+        "X-Certflow-Notice": str(claimed.notice.notice_id),
+        "MIME-Version": "1.0",
+        "Content-Type": f'multipart/alternative; boundary="{boundary}"',
+    }
+    head = "".join(f"{name}: {value}\n" for name, value in headers.items())
+    separator, end = f"\n--{boundary}\n".encode(), f"\n--{boundary}--\n".encode()
+    data = (
+        head.encode()
+        + separator
+        + _part("text/plain", _text.get_template("notice.txt").render(context))
+        + separator
+        + _part("text/html", _html.get_template("notice.html").render(context))
+        + end
+    )
+    return Outgoing(parseaddr(settings.mail_from)[1], claimed.target, data)
 
 
 class Mailer:
@@ -106,13 +146,13 @@ class Mailer:
             local_hostname=socket.gethostname(),
         )
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Outgoing) -> None:
         """Returns once the server accepted the message; raises otherwise."""
         if self._smtp is None or not self._smtp.is_connected:
             self._smtp = self._client()
             await self._smtp.connect()
         try:
-            await self._smtp.send_message(message)
+            await self._smtp.sendmail(message.sender, [message.recipient], message.data)
         except BaseException:
             self.close()
             raise
