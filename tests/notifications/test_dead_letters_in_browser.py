@@ -2,6 +2,8 @@
 every attempt shows as a dead letter with its last error; Retry sends it again (once) and
 Discard gives one up; the forms carry the session's CSRF token."""
 
+import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,9 +12,11 @@ from playwright.async_api import Browser, Page, expect
 from api.access import SESSION_COOKIE
 from api.app import create_app
 from domain.actors import Role
+from domain.notices import Channel
 from identity.principal import OrganisationKind
 from identity.sessions import Sessions
 from notifications import webhooks
+from notifications.recording import delivery_id
 from notifications.status import DeliveryStatus
 from tests.api.conftest import browser, chromium  # noqa: F401 (fixtures)
 from tests.api.serving import serving
@@ -23,8 +27,9 @@ from tests.notifications.receivers import mail_sink, webhook_receiver
 @pytest.fixture
 async def signed_in(notices: Notices, browser: Browser) -> AsyncIterator[tuple[str, Page]]:  # noqa: F811
     """The app over the module's database, and a tab signed in as a Secretariat officer."""
-    await notices.user("asi", OrganisationKind.SECRETARIAT, Role.SECRETARIAT, "officer", None)
-    token = (await notices.directory.issue_token("officer", "tests")).token
+    officer = f"officer-{uuid.uuid4().hex[:8]}"
+    await notices.user("asi", OrganisationKind.SECRETARIAT, Role.SECRETARIAT, officer, None)
+    token = (await notices.directory.issue_token(officer, "tests")).token
     principal = await notices.directory.principal_for_token(token)
     assert principal is not None
     session = await Sessions(notices.engine).open(principal)
@@ -40,7 +45,7 @@ async def test_a_dead_letter_is_shown_with_its_error_and_retrying_it_from_the_pa
 ) -> None:
     url, page = signed_in
     member = await notices.member(addresses=False)
-    with webhook_receiver(script=[500, 500, 500]) as receiver, mail_sink() as sink:
+    with webhook_receiver(script=[500] * 6) as receiver, mail_sink() as sink:
         async with notices.engine.begin() as conn:
             await webhooks.register(conn, member.organisation_id, receiver.url, allow_http=True)
         async with dispatching(notices.engine, sink.port):
@@ -66,7 +71,9 @@ async def test_a_dead_letter_is_shown_with_its_error_and_retrying_it_from_the_pa
             listed = page.locator("section", has=page.locator("#all-deliveries")).locator("tbody tr")
             await expect(listed.filter(has_text="Corrective action plan")).to_contain_text("sent")
 
-    assert len(receiver.posts) == 4, "three failures, then the retry, once"
+    retried_id = str(delivery_id(first.notice_id, Channel.WEBHOOK, receiver.url))
+    tries = Counter(p.headers["webhook-id"] for p in receiver.posts)
+    assert tries == {retried_id: 4, str(delivery_id(second.notice_id, Channel.WEBHOOK, receiver.url)): 3}
     assert await notices.statuses([second.notice_id]) == {DeliveryStatus.DISCARDED: 1}
 
 
