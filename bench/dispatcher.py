@@ -24,6 +24,7 @@ import sys
 import time
 import uuid
 from collections import deque
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import aiosmtplib
@@ -112,18 +113,29 @@ async def messages(engine: AsyncEngine, mail: MailSettings, count: int) -> list[
     return [compose(c, mail) for c in claimed]
 
 
-async def project(engine: AsyncEngine, mail: MailSettings, pacing: Pacing, expected: int) -> float:
+@dataclass(frozen=True)
+class Rate:
+    per_second: float
+    cpu_ms: float
+    """This process's CPU time per message (not the sink's, not PostgreSQL's)."""
+
+
+def rate(count: int, started: float, cpu_started: float) -> Rate:
+    return Rate(count / (time.perf_counter() - started), (time.process_time() - cpu_started) * 1000 / count)
+
+
+async def project(engine: AsyncEngine, mail: MailSettings, pacing: Pacing, expected: int) -> Rate:
     await make_pending(engine)
     dispatcher = Dispatcher(engine, pacing, mail)
     async with httpx.AsyncClient() as http:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await dispatcher.deliver_due(http, asyncio.Event())
-        seconds = time.perf_counter() - started
+        measured = rate(expected, started, cpu)
     assert dispatcher.tally.sent == expected, f"sent {dispatcher.tally.sent} of {expected}"
-    return expected / seconds
+    return measured
 
 
-async def raw(all_messages: list[Outgoing], mail: MailSettings, pacing: Pacing) -> float:
+async def raw(all_messages: list[Outgoing], mail: MailSettings, pacing: Pacing) -> Rate:
     async def sender(waiting: deque[Outgoing]) -> None:
         smtp = aiosmtplib.SMTP(hostname=mail.host, port=mail.port, start_tls=False, local_hostname=socket.gethostname())
         await smtp.connect()
@@ -132,11 +144,11 @@ async def raw(all_messages: list[Outgoing], mail: MailSettings, pacing: Pacing) 
             await smtp.sendmail(message.sender, [message.recipient], message.data)
         await smtp.quit()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(all_messages), pacing.batch_size):
         waiting = deque(all_messages[start : start + pacing.batch_size])
         await asyncio.gather(*(sender(waiting) for _ in range(min(pacing.senders, len(waiting)))))
-    return len(all_messages) / (time.perf_counter() - started)
+    return rate(len(all_messages), started, cpu)
 
 
 async def wait_for_port(port: int) -> None:
@@ -170,20 +182,29 @@ async def main(args: argparse.Namespace) -> None:
                     f"{total} e-mails, {args.senders} senders, batches of {args.batch_size}; "
                     f"PostgreSQL {database.server_version}; sink: aiosmtpd Sink in its own process"
                 )
-                rates: dict[str, list[float]] = {"project": [], "raw": []}
+                rates: dict[str, list[Rate]] = {"project": [], "raw": []}
                 for r in range(args.rounds):
                     order = ("project", "raw") if r % 2 == 0 else ("raw", "project")
                     for side in order:
                         if side == "project":
-                            rate = await project(engine, mail, pacing, total)
+                            measured = await project(engine, mail, pacing, total)
                         else:
-                            rate = await raw(composed, mail, pacing)
-                        rates[side].append(rate)
-                        print(f"  round {r + 1} {side:8} {rate:8.0f} messages/s")
+                            measured = await raw(composed, mail, pacing)
+                        rates[side].append(measured)
+                        print(
+                            f"  round {r + 1} {side:8} {measured.per_second:8.0f} messages/s"
+                            f"  {measured.cpu_ms:.2f} ms CPU per message"
+                        )
             finally:
                 await engine.dispose()
-        ours, theirs = statistics.median(rates["project"]), statistics.median(rates["raw"])
-        print(f"project {ours:.0f}/s, raw {theirs:.0f}/s: ratio {ours / theirs:.2f} (target >= 0.8)")
+        ours = statistics.median(r.per_second for r in rates["project"])
+        theirs = statistics.median(r.per_second for r in rates["raw"])
+        cpu_ours = statistics.median(r.cpu_ms for r in rates["project"])
+        cpu_theirs = statistics.median(r.cpu_ms for r in rates["raw"])
+        print(
+            f"project {ours:.0f}/s ({cpu_ours:.2f} ms CPU each), raw {theirs:.0f}/s ({cpu_theirs:.2f} ms CPU each): "
+            f"ratio {ours / theirs:.2f} (target >= 0.8)"
+        )
     finally:
         sink.terminate()
         sink.wait(10)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from email.header import Header
 from email.utils import formatdate, parseaddr
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Self
 
@@ -21,8 +22,14 @@ from identity.principal import OrganisationKind
 from notifications.notices import Claimed
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
-_text = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined)
+# Loaded once: an environment that reloads checks the file's time on every message.
+_loader = FileSystemLoader(TEMPLATES)
+HTML = Environment(loader=_loader, autoescape=True, undefined=StrictUndefined, auto_reload=False).get_template(
+    "notice.html"
+)
+TEXT = Environment(loader=_loader, autoescape=False, undefined=StrictUndefined, auto_reload=False).get_template(
+    "notice.txt"
+)
 PAGES = {
     OrganisationKind.MEMBER: "/member/{}",
     OrganisationKind.AUDIT_FIRM: "/worklist/{}",
@@ -75,6 +82,12 @@ class Outgoing:
     data: bytes
 
 
+@lru_cache(maxsize=16)
+def _address(mail_from: str) -> str:
+    """The envelope's sender: the address in From."""
+    return parseaddr(mail_from)[1]
+
+
 def _header(value: str) -> str:
     """A header's value on one line; RFC 2047-encoded when not ASCII. Line breaks in it
     become spaces: a notice's subject must not add headers."""
@@ -116,12 +129,12 @@ def compose(claimed: Claimed, settings: MailSettings) -> Outgoing:
     data = (
         head.encode()
         + separator
-        + _part("text/plain", _text.get_template("notice.txt").render(context))
+        + _part("text/plain", TEXT.render(context))
         + separator
-        + _part("text/html", _html.get_template("notice.html").render(context))
+        + _part("text/html", HTML.render(context))
         + end
     )
-    return Outgoing(parseaddr(settings.mail_from)[1], claimed.target, data)
+    return Outgoing(_address(settings.mail_from), claimed.target, data)
 
 
 class Mailer:
