@@ -50,9 +50,13 @@ def new_secret() -> str:
 
 def check_url(url: str, allow_http: bool) -> str:
     """`url` when it is an absolute https URL (or http, if allowed); NotHttps otherwise."""
-    parts = urlsplit(url)
     schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "https://[" and the like
+        hostname = None
+    if hostname is None or parts.scheme not in schemes or any(c.isspace() for c in url):
         allowed = " or ".join(f"{s}://" for s in schemes)
         raise NotHttps(f"a webhook URL must be an absolute {allowed} URL")
     return url

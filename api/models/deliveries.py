@@ -1,11 +1,13 @@
 """Deliveries as the API shows them, and webhook endpoints."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from domain.notices import Channel, NoticeKind
+from domain.text import check_storable
 from notifications.status import DeliveryStatus
 
 
@@ -32,9 +34,15 @@ class DeliveryList(BaseModel):
     items: list[DeliveryOut]
 
 
+StorableText = Annotated[str, AfterValidator(check_storable)]
+"""Text PostgreSQL can store (no NUL): refused naming the field otherwise."""
+
+
 class NewEndpoint(BaseModel):
-    url: str = Field(min_length=1, max_length=2000, description="https:// (http:// only where the setting allows)")
-    organisation_id: str | None = Field(
+    url: StorableText = Field(
+        min_length=1, max_length=2000, description="https:// (http:// only where the setting allows)"
+    )
+    organisation_id: StorableText | None = Field(
         default=None, min_length=1, max_length=200, description="whose notices it gets; a member's own by default"
     )
 

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from api.access import Caller
 from api.deps import Engine
 from api.models.commands import Problem
-from api.models.deliveries import EndpointList, EndpointOut, EndpointWithSecret, NewEndpoint
+from api.models.deliveries import EndpointList, EndpointOut, EndpointWithSecret, NewEndpoint, StorableText
 from api.models.errors import AUTHENTICATED, ERRORS
 from domain.actors import Role
 from identity.principal import OrganisationKind, Principal
@@ -94,7 +94,7 @@ async def register_webhook(
 async def list_webhooks(
     engine: Engine,
     caller: Caller,
-    organisation_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    organisation_id: Annotated[StorableText | None, Query(min_length=1, max_length=200)] = None,
 ) -> EndpointList:
     """The endpoints of the caller's organisation (the Secretariat's: all, or one organisation's), no secrets."""
     if caller.organisation_kind != OrganisationKind.SECRETARIAT:
