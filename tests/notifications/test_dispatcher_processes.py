@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from domain.notices import Channel
 from notifications.dispatcher import Pacing
 from notifications.recording import delivery_id
 from notifications.status import DeliveryStatus
+from notifications.tables import deliveries
 from tests.notifications.conftest import Notices, dispatching
 from tests.notifications.notifiers import Notifier, start_notifier
 from tests.notifications.receivers import MailSink, mail_sink
@@ -99,8 +101,15 @@ async def test_a_notifier_stopped_mid_batch_finishes_its_sends_and_gives_the_res
         assert await notifiers[0].stop() == 0
         statuses = await notices.statuses(notice_ids)
         assert statuses.get(DeliveryStatus.PENDING, 0) > 0 and statuses[DeliveryStatus.SENT] == len(sink.messages)
-        # Given back, not leased for a minute: the next dispatcher takes them at once.
+        # Given back: not leased for a minute, their attempt unspent, for the next dispatcher at once.
+        async with notices.engine.connect() as conn:
+            pending = await conn.execute(
+                select(deliveries.c.lease_until, deliveries.c.attempts).where(
+                    deliveries.c.notice_id.in_(notice_ids), deliveries.c.status == DeliveryStatus.PENDING
+                )
+            )
+            assert {tuple(row) for row in pending.all()} == {(None, 0)}
         async with dispatching(notices.engine, sink.port, AGAIN):
-            assert await notices.settled(notice_ids, seconds=5) == {DeliveryStatus.SENT: 200}
+            assert await notices.settled(notice_ids, seconds=60) == {DeliveryStatus.SENT: 200}
 
     assert sorted(sink.message_ids) == sorted(expected), "each once"
