@@ -160,8 +160,13 @@ class Dispatcher:
 
     async def _deliver(self, batch: list[Claimed], http: httpx.AsyncClient, stop: asyncio.Event) -> None:
         waiting = deque(batch)
-        senders = [self._sender(waiting, http, stop) for _ in range(min(self.pacing.senders, len(batch)))]
-        await asyncio.gather(*senders)
+        try:
+            # A group: a sender that loses the database stops the others (their rows stay leased).
+            async with asyncio.TaskGroup() as senders:
+                for _ in range(min(self.pacing.senders, len(batch))):
+                    senders.create_task(self._sender(waiting, http, stop))
+        except* DATABASE_ERRORS as lost:
+            raise lost.exceptions[0] from None
         if waiting:  # stopping: what was claimed but not tried goes back, its attempt unspent
             async with self._engine.begin() as conn:
                 await claims.release(conn, [c.delivery_id for c in waiting])
@@ -187,6 +192,12 @@ class Dispatcher:
                 assert claimed.secrets is not None
                 await post(http, claimed, claimed.secrets)
         except SEND_ERRORS as error:
+            await self._failed(claimed, f"{type(error).__name__}: {error}")
+            return
+        except Exception as error:
+            # A bug (in a template, say) fails this delivery, not the dispatcher: it becomes a
+            # dead letter after its attempts instead of stopping every other delivery.
+            log.exception("delivery could not be composed or sent", delivery_id=str(claimed.delivery_id))
             await self._failed(claimed, f"{type(error).__name__}: {error}")
             return
         await claims.mark_sent(driver, claimed.delivery_id)

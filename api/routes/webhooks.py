@@ -1,6 +1,7 @@
 """Webhook endpoints: an organisation's member users manage their own organisation's, the
 Secretariat any organisation's. A secret is shown once, when made (registering, rotating)."""
 
+from dataclasses import asdict
 from typing import Annotated, Any, cast
 from uuid import UUID
 
@@ -40,11 +41,11 @@ def allow_http(request: Request) -> bool:
 
 
 def _out(endpoint: Endpoint) -> EndpointOut:
-    return EndpointOut(**endpoint.__dict__)
+    return EndpointOut(**asdict(endpoint))
 
 
 def _with_secret(made: WithSecret) -> EndpointWithSecret:
-    return EndpointWithSecret(**made.endpoint.__dict__, secret=made.secret)
+    return EndpointWithSecret(**asdict(made.endpoint), secret=made.secret)
 
 
 def _organisation_for(caller: Principal, asked: str | None) -> str:
