@@ -14,6 +14,7 @@ from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
 from api.models.operations import Pollers
+from api.pages import deliveries as deliveries_page
 from api.pages import inbox, mail, member, public, secretariat, settings, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.pages.unread import UNREAD_IN_HEADER
@@ -22,6 +23,7 @@ from api.routes import (
     certifications,
     commands,
     deadlines,
+    deliveries,
     documents,
     material_flows,
     me,
@@ -31,6 +33,7 @@ from api.routes import (
     register,
     review_queue,
     surveys,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from api.unavailable import install_unavailable_handler
@@ -64,6 +67,7 @@ def create_app(
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
     heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS,
     mail_sink: bool = False,
+    webhook_allow_http: bool = False,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -77,7 +81,8 @@ def create_app(
     `worker_pollers`, /readyz fails while no worker polls the task queue; it fails while the
     leading projector's heartbeat (and, once a worker beats, every worker's) is older than
     `heartbeat_stale_seconds`. With `mail_sink` (`certflow dev`), the Secretariat reads the local
-    SMTP sink's messages on the Mail page."""
+    SMTP sink's messages on the Mail page. Webhook endpoints must be https unless
+    `webhook_allow_http`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -93,6 +98,7 @@ def create_app(
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
     app.state.mail_sink = mail_sink
+    app.state.webhook_allow_http = webhook_allow_http
     app.state.options = Options(
         public_threshold,
         temporal_ping,
@@ -117,13 +123,16 @@ def create_app(
         me.router,
         calendar.router,
         notifications.router,
+        deliveries.router,
+        webhooks.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(calendar.feed_router)
     app.include_router(operations.router)
     app.include_router(signin.router)
     # Signed-in pages: the header shows the person's unread notices.
-    for page_router in (secretariat.router, member.router, worklist.router, inbox.router, settings.router, mail.router):
+    pages = (secretariat, deliveries_page, member, worklist, inbox, settings, mail)
+    for page_router in (page.router for page in pages):
         app.include_router(page_router, dependencies=[UNREAD_IN_HEADER])
     app.include_router(surveys.public_router)
     app.include_router(public.router)
