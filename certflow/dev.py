@@ -20,6 +20,7 @@ from domain.actors import Role
 from eventstore import EventStore
 from eventstore.database import create_engine
 from migrations import upgrade
+from notifications.dispatcher import Dispatcher
 from notifications.mail_sink import SINK_HOST, mail_sink
 from projections.projector import Projector
 from worker import AppendHealth, build_worker
@@ -100,6 +101,8 @@ def _banner(settings: Settings, ids: list[str], logins: list[DemoLogin]) -> str:
 
 
 async def run_dev(settings: Settings) -> None:
+    if settings.mail_sink:  # mail goes to the sink, whatever SMTP server is configured
+        settings = settings.model_copy(update={"smtp_host": SINK_HOST, "smtp_port": settings.mail_sink_port})
     database_url = settings.resolved_database_url
     await asyncio.to_thread(upgrade, database_url)
     server = start_temporal(settings)
@@ -114,21 +117,21 @@ async def run_dev(settings: Settings) -> None:
             await running.enter_async_context(heartbeat(engine, health, beat_every))
             if settings.mail_sink:
                 await running.enter_async_context(mail_sink(engine, settings.mail_sink_port))
-            # DISPATCHER (issue 10): start notifications/dispatcher.py's Dispatcher(...).run(stop)
-            # here as a task, its SMTP host and port pointing at the sink (SINK_HOST,
-            # settings.mail_sink_port) when settings.mail_sink, and gather it with the others below.
             await start_digest_clock(client, settings.task_queue)
             projector = asyncio.create_task(Projector(engine).run(stop))
+            notifier = asyncio.create_task(
+                Dispatcher(engine, settings.pacing, settings.mail, settings.webhooks).run(stop)
+            )
             tally = CommandTally()
             app = api_app(settings, engine, TemporalLink(settings, client), tally)
             web = asyncio.create_task(serve(app, settings.api_host, settings.api_port, stop))
             commands = certification_client(client, settings, tally)
+            logins = await seed_people(engine)  # first: the demo's notices resolve to them
             ids = await demo.seed(client, commands, EventStore(engine), settings.task_queue)
-            logins = await seed_people(engine)
             print(_banner(settings, ids, logins), flush=True)
             await stop.wait()
             log.info("stopping")
-            await asyncio.gather(projector, web)
+            await asyncio.gather(projector, web, notifier)
     finally:
         server.terminate()
         try:
