@@ -18,8 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.notices import Delivery, NoticeKind
-from identity.tables import users
-from notifications.tables import notice_preferences
+from identity.tables import notice_preferences, users
 
 U, P = users.c, notice_preferences.c
 DEFAULT_TIME_ZONE = "UTC"

@@ -80,3 +80,12 @@ sign_in_failures = Table(
     Column("address", Text, nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False),
 )
+
+notice_preferences = Table(
+    "notice_preferences",
+    metadata,
+    Column("user_id", Text, ForeignKey("users.user_id"), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("delivery", Text, nullable=False),
+)
+"""How a person wants each kind of notice (domain.notices.Delivery); a kind not here: e-mail."""

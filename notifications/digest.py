@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.actors import Role
 from domain.deadlines import Party
 from domain.notices import NOTICE_NAMESPACE, Audience, Channel, Delivery, Notice, NoticeKind
-from identity.tables import users
+from identity.tables import notice_preferences, users
 from notifications.recording import DELIVERIES_CHANNEL, delivery_id
 from notifications.status import DeliveryStatus
-from notifications.tables import deliveries, notice_preferences, notice_recipients, notices
+from notifications.tables import deliveries, notice_recipients, notices
 from projections.tables import certifications, deadlines
 
 HORIZON = timedelta(days=30)

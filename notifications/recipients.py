@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.actors import Role
 from domain.deadlines import Party
 from domain.notices import Audience, Delivery, NoticeKind
-from identity.tables import users
-from notifications.tables import notice_preferences, webhook_endpoints
+from identity.tables import notice_preferences, users
+from notifications.tables import webhook_endpoints
 
 U = users.c
 DEFAULT_DELIVERY = Delivery.EMAIL

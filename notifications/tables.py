@@ -5,14 +5,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
-notice_preferences = Table(
-    "notice_preferences",
-    metadata,
-    Column("user_id", Text, primary_key=True),
-    Column("kind", Text, primary_key=True),
-    Column("delivery", Text, nullable=False),
-)
-
 notices = Table(
     "notices",
     metadata,

@@ -12,9 +12,9 @@ from domain.deadlines import Party
 from domain.notices import Audience, Channel, Delivery, Notice, NoticeKind, notice_id
 from identity.directory import Directory, NewUser
 from identity.principal import OrganisationKind
-from identity.tables import users
+from identity.tables import notice_preferences, users
 from notifications.recording import delivery_id, record_notice
-from notifications.tables import deliveries, notice_preferences, notice_recipients, notices, webhook_endpoints
+from notifications.tables import deliveries, notice_recipients, notices, webhook_endpoints
 
 
 async def organisation(engine: AsyncEngine, kind: OrganisationKind, *people: tuple[str, Role]) -> tuple[str, list[str]]:
