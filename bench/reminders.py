@@ -73,7 +73,6 @@ except ImportError:
 TASK_QUEUE = "certflow-bench-reminders"
 WORKFLOW_CACHE = inspect.signature(Worker).parameters["max_cached_workflows"].default
 """worker.py's build_worker sets no max_cached_workflows: temporalio's default holds."""
-MIB = 1024 * 1024
 DONE_TIMEOUT = timedelta(minutes=5)
 """The longest wait for one step (workflows asleep, rows recorded, mails accepted)."""
 
