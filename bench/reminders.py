@@ -486,7 +486,10 @@ def parse_args() -> argparse.Namespace:
         "--log-level", default="WARNING", help="the worker's and this process's log level (default WARNING)"
     )
     add_database_option(parser)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not 0 < args.step <= args.certifications or args.reminders < 1:
+        parser.error("--certifications >= --step > 0 and --reminders > 0, please")
+    return args
 
 
 async def main() -> None:
