@@ -12,6 +12,7 @@ COPY api api
 COPY identity identity
 COPY documents documents
 COPY health health
+COPY notifications notifications
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home certflow

@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python -m bench.queries
 	$(BIN)/python -m bench.lag
 	$(BIN)/python -m bench.http_commands
+	$(BIN)/python -m bench.dispatcher
 	$(BIN)/python -m bench.reminders
 
 clean:

@@ -14,18 +14,21 @@ from api.dispatch import Dispatcher
 from api.docs import install_docs
 from api.errors import install_error_pages
 from api.models.operations import Pollers
+from api.pages import deliveries as deliveries_page
 from api.pages import member, public, secretariat, signin, worklist
 from api.pages.templating import STATIC_DIR
 from api.routes import (
     certifications,
     commands,
     deadlines,
+    deliveries,
     documents,
     material_flows,
     operations,
     programme,
     register,
     review_queue,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from api.unavailable import install_unavailable_handler
@@ -58,6 +61,7 @@ def create_app(
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     worker_pollers: Callable[[], Awaitable[Pollers]] | None = None,
     heartbeat_stale_seconds: float = HEARTBEAT_STALE_SECONDS,
+    webhook_allow_http: bool = False,
 ) -> FastAPI:
     """The API, the dashboard and the probes over `engine`'s read models.
 
@@ -70,7 +74,7 @@ def create_app(
     keep arriving, no chunk later than `body_timeout_seconds` (api/body_limit.py). With
     `worker_pollers`, /readyz fails while no worker polls the task queue; it fails while the
     leading projector's heartbeat (and, once a worker beats, every worker's) is older than
-    `heartbeat_stale_seconds`."""
+    `heartbeat_stale_seconds`. Webhook endpoints must be https unless `webhook_allow_http`."""
     if public_threshold < 1:
         raise ValueError("public_threshold must be at least 1")
     app = FastAPI(
@@ -85,6 +89,7 @@ def create_app(
     app.state.directory = Directory(engine)
     app.state.sessions = Sessions(engine)
     app.state.dispatcher = Dispatcher(engine, commands_client)
+    app.state.webhook_allow_http = webhook_allow_http
     app.state.options = Options(
         public_threshold,
         temporal_ping,
@@ -105,11 +110,14 @@ def create_app(
         review_queue.router,
         programme.router,
         register.router,
+        deliveries.router,
+        webhooks.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(operations.router)
     app.include_router(signin.router)
     app.include_router(secretariat.router)
+    app.include_router(deliveries_page.router)
     app.include_router(member.router)
     app.include_router(worklist.router)
     app.include_router(public.router)

@@ -65,6 +65,14 @@ def projector() -> None:
 
 
 @app.command()
+def notifier() -> None:
+    """Deliver notices by e-mail and webhook until SIGINT or SIGTERM (several may run at once)."""
+    from certflow.processes import run_notifier
+
+    asyncio.run(run_notifier(_settings()))
+
+
+@app.command()
 def api() -> None:
     """Serve the read API, the Secretariat dashboard and the public register."""
     from certflow.processes import run_api
@@ -172,6 +180,39 @@ def revoke_token(token_id: Annotated[str, typer.Argument(help="the token's id, a
     from certflow.directory import revoke_token as revoke
 
     raise typer.Exit(asyncio.run(revoke(_settings(), token_id)))
+
+
+webhooks_app = typer.Typer(help="Organisations' webhook endpoints: secrets shown once.", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("add")
+def add_webhook(
+    organisation: Annotated[str, typer.Argument(help="the organisation whose notices it gets")],
+    url: Annotated[str, typer.Argument(help="https:// (http:// only with CERTFLOW_WEBHOOK_ALLOW_HTTP)")],
+) -> None:
+    """Register a webhook endpoint; its signing secret is printed once."""
+    from certflow.webhook_commands import add
+
+    raise typer.Exit(asyncio.run(add(_settings(), organisation, url)))
+
+
+@webhooks_app.command("rotate")
+def rotate_webhook(endpoint_id: Annotated[str, typer.Argument(help="the endpoint's id")]) -> None:
+    """A new secret for an endpoint, printed once; the previous one signs too for 24 hours."""
+    from certflow.webhook_commands import rotate
+
+    raise typer.Exit(asyncio.run(rotate(_settings(), endpoint_id)))
+
+
+@webhooks_app.command("list")
+def list_webhooks(
+    organisation: Annotated[str | None, typer.Argument(help="one organisation's; all when omitted")] = None,
+) -> None:
+    """List webhook endpoints (never their secrets)."""
+    from certflow.webhook_commands import listed
+
+    raise typer.Exit(asyncio.run(listed(_settings(), organisation)))
 
 
 @app.command()

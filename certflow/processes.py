@@ -25,6 +25,7 @@ from certflow.settings import Settings
 from certflow.temporal import certification_client, connect_when_up, ping, pollers
 from eventstore.database import create_engine
 from health.state_log import StateLog
+from notifications.dispatcher import Dispatcher
 from projections.heartbeats import ProcessKind, beat, forget_older_than
 from projections.projector import Projector
 from projections.rebuild import rebuild
@@ -77,6 +78,19 @@ async def dispose_within(engine: AsyncEngine, seconds: float = 5.0) -> None:
         log.warning("database connections not closed cleanly", error=f"{type(error).__name__}: {error}")
 
 
+async def run_notifier(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Delivers notices (notifications/dispatcher.py) until `stop` (default: SIGINT or
+    SIGTERM), finishing the sends in flight; cancelled if they outlast the grace period."""
+    stop = stop or stop_on_signals()
+    engine = create_engine(settings.resolved_database_url, pool_size=settings.delivery_senders + 2)
+    dispatcher = Dispatcher(engine, settings.pacing, settings.mail, settings.webhooks)
+    log.info("notifier starting", smtp=f"{settings.smtp_host}:{settings.smtp_port}", senders=settings.delivery_senders)
+    try:
+        await stopped_within(dispatcher.run(stop), stop, settings.smtp_timeout_seconds)
+    finally:
+        await dispose_within(engine)
+
+
 class TemporalLink:
     """The API's Temporal client: connected in the background, with backoff, so the API
     serves reads at once; commands answer 503 until it connects, then go through without a
@@ -123,6 +137,7 @@ def api_app(
         public_threshold=settings.public_threshold,
         command_tally=tally,
         heartbeat_stale_seconds=settings.heartbeat_stale_seconds,
+        webhook_allow_http=settings.webhook_allow_http,
     )
     if temporal is not None:
         temporal.on_connected(lambda client: use_commands_client(app, certification_client(client, settings, tally)))

@@ -4,10 +4,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.deps import HEARTBEAT_STALE_SECONDS, PUBLIC_THRESHOLD
+from notifications.dispatcher import Pacing
+from notifications.mail import MailSettings, Security
+from notifications.webhook_posts import WebhookSettings
 from workflows.messages import APPEND_AS_LOCAL_ACTIVITY, MAX_HISTORY_LENGTH
 
 
@@ -42,6 +45,27 @@ class Settings(BaseSettings):
     worker_grace_seconds: float = Field(
         default=10.0, ge=0, description="running activities' time to finish once the worker stops (it exits 3 s later)"
     )
+    smtp_host: str = Field(default="127.0.0.1", description="the SMTP server notices are mailed through")
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Security = Field(default=Security.NONE, description="none, starttls or tls (SMTPS)")
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_from: str = Field(default="certflow <certflow@localhost>", description="the notices' From")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="where mails' links lead: the dashboard")
+    webhook_allow_http: bool = Field(
+        default=False, description="accept http:// webhook URLs (for local testing); else https only"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    delivery_max_attempts: int = Field(default=8, ge=1, description="then a delivery is a dead letter")
+    delivery_retry_base_seconds: float = Field(default=30.0, gt=0, description="the first retry's delay")
+    delivery_retry_cap_seconds: float = Field(default=3600.0, gt=0, description="the longest delay between retries")
+    delivery_lease_seconds: float = Field(
+        default=60.0, gt=0, description="a claimed delivery is another dispatcher's to take after this"
+    )
+    delivery_batch_size: int = Field(default=200, ge=1)
+    delivery_senders: int = Field(default=4, ge=1, description="sends at once, each over its own SMTP connection")
+    delivery_poll_seconds: float = Field(default=2.0, gt=0, description="the dispatcher's fallback to NOTIFY")
     log_format: Literal["json", "console"] = "json"
     log_level: str = "INFO"
 
@@ -65,3 +89,32 @@ class Settings(BaseSettings):
         from eventstore.embedded import start_embedded
 
         return start_embedded(self.data_dir.resolve(), self.database_name)
+
+    @property
+    def mail(self) -> MailSettings:
+        return MailSettings(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password,
+            security=self.smtp_security,
+            mail_from=self.mail_from,
+            public_url=self.public_url,
+            timeout_seconds=self.smtp_timeout_seconds,
+        )
+
+    @property
+    def webhooks(self) -> WebhookSettings:
+        return WebhookSettings(timeout_seconds=self.webhook_timeout_seconds)
+
+    @property
+    def pacing(self) -> Pacing:
+        return Pacing(
+            batch_size=self.delivery_batch_size,
+            senders=self.delivery_senders,
+            lease_seconds=self.delivery_lease_seconds,
+            poll_seconds=self.delivery_poll_seconds,
+            max_attempts=self.delivery_max_attempts,
+            retry_base_seconds=self.delivery_retry_base_seconds,
+            retry_cap_seconds=self.delivery_retry_cap_seconds,
+        )

@@ -16,7 +16,7 @@ def test_the_compose_file_runs_only_commands_the_cli_has() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     ours = {name: s["command"] for name, s in compose["services"].items() if s.get("image") == "certflow:latest"}
-    assert set(ours) == {"migrate", "worker", "projector", "api"}
+    assert set(ours) == {"migrate", "worker", "projector", "notifier", "api"}
     for name, command in ours.items():
         assert command[0] == "certflow" and command[1] in commands, f"{name}: {command}"
 

@@ -22,6 +22,7 @@ LINKS: dict[OrganisationKind, tuple[Link, ...]] = {
         Link("overview", "overview_page", "Overview"),
         Link("certifications", "certifications_page", "Certifications"),
         Link("programme", "programme_page", "Programme"),
+        Link("deliveries", "deliveries_page", "Deliveries"),
         Link("register", "register", "Public register"),
     ),
     OrganisationKind.MEMBER: (

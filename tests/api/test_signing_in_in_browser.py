@@ -24,7 +24,7 @@ async def sign_in(page: Page, base_url: str, user_id: str, password: str) -> Non
         (
             SECRETARIAT,
             "Overview",
-            ["Overview", "Certifications", "Programme", "Public register"],
+            ["Overview", "Certifications", "Programme", "Deliveries", "Public register"],
             "Aluminium Stewardship Initiative",
         ),
         (MEMBER, "Your certifications", ["Your certifications", "Public register"], "Nordic Aluminium"),
