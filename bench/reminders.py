@@ -56,6 +56,8 @@ from domain.state import CertificationState
 from eventstore.database import create_engine
 from identity.principal import OrganisationKind
 from identity.tables import organisations, users
+from notifications.dispatcher import Dispatcher
+from notifications.mail import MailSettings
 from notifications.tables import deliveries, notices
 from tests.api.serving import free_port
 from tests.faults.process import Process, command
@@ -63,12 +65,6 @@ from tests.scenario import EPOCH, Story, days_after, findings
 from tests.temporal import dev_server
 from workflows.certification import CertificationWorkflow
 from workflows.messages import CertificationParams
-
-try:  # the dispatcher (issue 10) is built on its own branch: without it, part 2 stops at the rows
-    from notifications.dispatcher import Dispatcher
-    from notifications.mail import MailSettings
-except ImportError:
-    Dispatcher = None  # type: ignore[assignment,misc]
 
 TASK_QUEUE = "certflow-bench-reminders"
 WORKFLOW_CACHE = inspect.signature(Worker).parameters["max_cached_workflows"].default
@@ -289,14 +285,14 @@ class Delivered:
     """Until the last start_workflow call returned."""
     recorded_seconds: float
     """Until every delivery row was recorded (the database's clock, aligned to this process's)."""
-    mailed_seconds: float | None
-    """Until the sink accepted the last mail; None without a dispatcher."""
+    mailed_seconds: float
+    """Until the sink accepted the last mail."""
     duplicates: int
-    raw_seconds: float | None
+    raw_seconds: float
     """Raw aiosmtplib sends of the same messages to the same sink."""
     senders: int
     worker_cpu_seconds: float
-    """The worker's CPU time from the first start until the last row or mail."""
+    """The worker's CPU time from the first start until the last mail."""
 
 
 async def delivery_rows(engine: AsyncEngine) -> int:
@@ -339,14 +335,10 @@ async def one_day(client: Client, engine: AsyncEngine, pid: int, count: int, con
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     stop = asyncio.Event()
-    dispatching: asyncio.Task[None] | None = None
-    senders = 0
+    dispatcher = Dispatcher(engine, mail=MailSettings(host="127.0.0.1", port=port))
+    dispatching = asyncio.create_task(dispatcher.run(stop), name="dispatcher")
     try:
-        if Dispatcher is not None:
-            dispatcher = Dispatcher(engine, mail=MailSettings(host="127.0.0.1", port=port))
-            senders = dispatcher.pacing.senders
-            dispatching = asyncio.create_task(dispatcher.run(stop), name="dispatcher")
-            await asyncio.sleep(1)  # listening before the first start
+        await asyncio.sleep(1)  # listening before the first start
         cpu_before = usage(pid).cpu_seconds
         wall_start, started = time.time(), time.perf_counter()
         await start(client, inputs, concurrency)
@@ -358,32 +350,33 @@ async def one_day(client: Client, engine: AsyncEngine, pid: int, count: int, con
         await until(all_rows)
         _, last_row = await last_recorded(engine)
         recorded_seconds = last_row.timestamp() - wall_start
-        mailed_seconds = None
-        if dispatching is not None:
 
-            async def all_mailed() -> bool:
-                return len(sink.messages) >= count or dispatching.done()
+        async def all_mailed() -> bool:
+            return len(sink.messages) >= count or dispatching.done()
 
-            await until(all_mailed)
-            if dispatching.done():
-                dispatching.result()
-            await asyncio.sleep(0.5)  # a repeat would show here
-            mailed_seconds = sink.accepted_at[count - 1] - started
+        await until(all_mailed)
+        if dispatching.done():
+            dispatching.result()  # what stopped it
+        mailed_seconds = sink.accepted_at[count - 1] - started
         worker_cpu_seconds = usage(pid).cpu_seconds - cpu_before
+        await asyncio.sleep(0.5)  # a repeat would show here
         accepted = list(sink.messages)
-        duplicates = len(accepted) - count if accepted else 0
-        raw_seconds = None
-        if accepted:
-            sink.clear()
-            raw_seconds = await raw_sends(port, accepted[:count], senders)
-            assert len(sink.messages) == count, (len(sink.messages), count)
+        sink.clear()
+        raw_seconds = await raw_sends(port, accepted[:count], dispatcher.pacing.senders)
+        assert len(sink.messages) == count, (len(sink.messages), count)
     finally:
         stop.set()
-        if dispatching is not None:
-            await asyncio.wait_for(dispatching, 30)
+        await asyncio.wait_for(dispatching, 30)
         controller.stop()
     return Delivered(
-        count, start_seconds, recorded_seconds, mailed_seconds, duplicates, raw_seconds, senders, worker_cpu_seconds
+        count,
+        start_seconds,
+        recorded_seconds,
+        mailed_seconds,
+        len(accepted) - count,
+        raw_seconds,
+        dispatcher.pacing.senders,
+        worker_cpu_seconds,
     )
 
 
@@ -448,18 +441,12 @@ def report_day(day: Delivered, floor: Floor) -> None:
         f"  every delivery row recorded               {day.recorded_seconds:7.1f} s"
         f"  ({day.reminders / day.recorded_seconds:,.1f} notices/s)"
     )
-    last = day.mailed_seconds if day.mailed_seconds is not None else day.recorded_seconds
     cpu_each = day.worker_cpu_seconds / day.reminders
     print(
         f"  worker CPU per reminder {cpu_each * 1000:.1f} ms; baseline, per certification with nothing due"
         f" {floor.cpu_seconds * 1000:.1f} ms: {cpu_each / floor.cpu_seconds:.2f}x"
     )
     print(f"  baseline: as many with nothing due, started and asleep (part 1): {asleep:.1f} s")
-    if day.mailed_seconds is None:
-        print(f"  rows recorded / baseline: {last / asleep:.2f}x")
-        print("  no dispatcher (notifications/dispatcher.py is not on this branch): measured up to the delivery rows")
-        return
-    assert day.raw_seconds is not None
     print(
         f"  last mail accepted by the sink            {day.mailed_seconds:7.1f} s"
         f"  ({day.reminders / day.mailed_seconds:,.1f} mails/s end to end; {day.duplicates} sent twice;"
