@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m bench.lag
 	$(BIN)/python -m bench.http_commands
 	$(BIN)/python -m bench.dispatcher
+	$(BIN)/python -m bench.reminders
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache
