@@ -85,9 +85,9 @@ class CertificationWorkflow:
         self._applied = list(params.applied_commands)
         self._lock = asyncio.Lock()
         self._changed = False
-        self._outbox: list[Notice] = []
+        self._outbox: list[Notice] = list(params.pending_notices)
         """Lifecycle notices the commands gave, for the main loop to record (not the update:
-        a command's answer does not wait for them)."""
+        a command's answer does not wait for them); carried over by continue-as-new."""
         self._notices_to_people: bool | None = None
 
     @workflow.run
@@ -99,13 +99,15 @@ class CertificationWorkflow:
             self._reminders_sent.update(passed_on_arrival(self._policy(), deadlines, workflow.now()))
         while True:
             await self._handle_due_alarms()
+            if self._should_continue_as_new():
+                break  # the next run records the notices still to record (_carry_over)
             await self._record_outbox()
-            if self._state.is_terminal or self._should_continue_as_new():
+            if self._state.is_terminal:
                 break
             await self._sleep_until_next_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        await self._record_outbox()
         if self._state.is_terminal:
+            await self._record_outbox()
             self._log("certification ended", phase=self._state.phase)
             return self._state
         self._log("continuing as new", history_length=workflow.info().get_current_history_length())
@@ -326,6 +328,7 @@ class CertificationWorkflow:
             "reminders_sent": sent,
             "applied_commands": self._applied,
             "notices_to_people": self._to_people(),
+            "pending_notices": self._outbox,
         }
         return self._params.model_copy(update=carried)
 

@@ -58,6 +58,12 @@ class CommandRefused(Exception):
         self.message = message
 
 
+QUERY_ATTEMPT = timedelta(seconds=2)
+"""How long one query of a certification's state waits before it is asked again: a query that
+reaches a run just as it continues as new is never answered (the worker's answer finds the run
+closed), and asking again reaches the new run. The command timeout bounds all the attempts."""
+
+
 class CertificationClient:
     def __init__(
         self,
@@ -135,7 +141,14 @@ class CertificationClient:
 
     async def state(self, certification_id: str) -> CertificationState:
         handle = self._client.get_workflow_handle(certification_id)
-        return await self._answered(handle.query(CertificationWorkflow.state, rpc_timeout=self._timeout))
+
+        async def asked_until_answered() -> CertificationState:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(QUERY_ATTEMPT.total_seconds()):
+                        return await handle.query(CertificationWorkflow.state, rpc_timeout=self._timeout)
+
+        return await self._answered(asked_until_answered())
 
     async def _start(self, certification_id: str) -> None:
         params = CertificationParams(

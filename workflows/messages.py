@@ -4,6 +4,7 @@ from pydantic import BaseModel, Field
 
 from domain.commands import Command
 from domain.events import Event
+from domain.notices import Notice
 from domain.state import CertificationState
 
 MAX_HISTORY_LENGTH = 10_000
@@ -29,6 +30,9 @@ class CertificationParams(BaseModel):
     notices_to_people: bool = False
     """Carried over by a run that gave notices to people (workflows/certification.py
     NOTICES_TO_PEOPLE): False for a run continued from one on the old schedule."""
+    pending_notices: list[Notice] = []
+    """Notices the previous run gave but did not record: it continued as new at once (a run
+    closing late widens the window in which a query reaches a run that is gone)."""
     max_history_length: int = Field(default=MAX_HISTORY_LENGTH, ge=100)
     """Continue as new past this many history events (besides at each new certificate cycle)."""
 
