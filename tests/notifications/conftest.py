@@ -27,6 +27,7 @@ from notifications.status import WAITING, DeliveryStatus
 from notifications.tables import deliveries
 from notifications.webhook_posts import WebhookSettings
 from tests.databases import own_database
+from tests.notifications.tabs import signed_in  # noqa: F401  (a fixture: a tab as a newcomer, for the pages)
 from tests.people import PASSWORD
 
 PUBLIC_URL = "https://certflow.example"

@@ -3,36 +3,16 @@ days left, the unread count in the header of every page they open, and marking r
 Set CERTFLOW_SCREENSHOTS to a directory to keep a screenshot of the inbox there."""
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.access import SESSION_COOKIE
 from domain.notices import NoticeKind
 from tests.api.conftest import base_url, browser, chromium, pinned  # noqa: F401  (fixtures)
-from tests.notifications.newcomer import Newcomer, moment, newcomer, tell_members
-
-Opener = Callable[[Newcomer], Awaitable[Page]]
-
-
-@pytest.fixture
-async def signed_in(browser: Browser, base_url: str) -> AsyncIterator[Opener]:  # noqa: F811
-    """A tab holding the person's session cookie, in a browser context of its own."""
-    contexts = []
-
-    async def open_tab(person: Newcomer) -> Page:
-        context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        await context.add_cookies([{"name": SESSION_COOKIE, "value": person.cookie, "url": base_url}])
-        return await context.new_page()
-
-    yield open_tab
-    for context in contexts:
-        await context.close()
+from tests.notifications.newcomer import moment, newcomer, tell_members
+from tests.notifications.tabs import Opener
 
 
 async def test_the_inbox_lists_a_persons_notices_and_marks_them_read(

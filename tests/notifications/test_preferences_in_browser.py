@@ -4,36 +4,17 @@ reaches them, and creates, replaces and revokes their calendar feed's address.
 Set CERTFLOW_SCREENSHOTS to a directory to keep a screenshot of the page there."""
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
-import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.access import SESSION_COOKIE
 from domain.notices import Delivery, NoticeKind
 from identity.contact import Contacts
 from tests.api.conftest import base_url, browser, chromium, pinned  # noqa: F401  (fixtures)
-from tests.notifications.newcomer import Newcomer, newcomer
-
-Opener = Callable[[Newcomer], Awaitable[Page]]
-
-
-@pytest.fixture
-async def signed_in(browser: Browser, base_url: str) -> AsyncIterator[Opener]:  # noqa: F811
-    contexts = []
-
-    async def open_tab(person: Newcomer) -> Page:
-        context = await browser.new_context(viewport={"width": 1280, "height": 1200})
-        contexts.append(context)
-        await context.add_cookies([{"name": SESSION_COOKIE, "value": person.cookie, "url": base_url}])
-        return await context.new_page()
-
-    yield open_tab
-    for context in contexts:
-        await context.close()
+from tests.notifications.newcomer import newcomer
+from tests.notifications.tabs import Opener
 
 
 async def test_a_person_saves_their_contact_details_and_a_bad_address_changes_nothing(
