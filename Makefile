@@ -25,7 +25,7 @@ run: install
 
 # The gates first (seconds), then every test: a lint, type or architecture failure fails the build.
 # A worker per core, up to four, each with its own database and servers, a test module at a
-# time (module-scoped servers are started once): 292 s in one process, 160-190 s in two (README).
+# time (module-scoped servers are started once): about 405 s in two (README).
 test: install gates
 	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadfile
 
