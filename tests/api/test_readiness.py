@@ -101,7 +101,9 @@ async def test_readyz_is_503_naming_the_projector_while_its_heartbeat_is_stale(e
         stale = await http.get("/readyz")
         assert stale.status_code == 503
         assert stale.json()["failed"] == ["projector"]
-        assert "last heartbeat is 60 s old" in stale.json()["checks"]["projector"]
+        # Backdated 60 s; the app's start-up under load may add a second or two.
+        age = re.search(r"last heartbeat is (\d+) s old", stale.json()["checks"]["projector"])
+        assert age is not None and 60 <= int(age.group(1)) < 70, stale.json()
 
         following, stop = Projector(engine, poll_seconds=0.1), asyncio.Event()
         running = asyncio.create_task(following.run(stop))
