@@ -193,3 +193,56 @@ async def test_in_summer_seven_in_oslo_is_five_utc(digest_engine: AsyncEngine) -
     assert at == datetime(2027, 6, 15, 5, tzinfo=UTC)
     assert subject == "Your certflow digest for 2027-06-15: 1 due within 30 days"
     await programme.remove()
+
+
+async def test_each_person_is_told_of_the_deadlines_they_act_for(digest_engine: AsyncEngine) -> None:
+    """The lead auditor of the audit and the firm's contact, not the firm's other auditors;
+    the Secretariat's officers of the Secretariat's own deadlines."""
+    engine, tag = digest_engine, uuid.uuid4().hex[:6]
+    firm, secretariat = f"firm-{tag}", f"asi-{tag}"
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(organisations).values(
+                [
+                    {"organisation_id": firm, "name": "Firm", "kind": "audit-firm"},
+                    {"organisation_id": secretariat, "name": "ASI", "kind": "secretariat"},
+                ]
+            )
+        )
+        people = [
+            (f"lead-{tag}", firm, "auditor", False),
+            (f"contact-{tag}", firm, "auditor", True),
+            (f"other-{tag}", firm, "auditor", False),
+            (f"officer-{tag}", secretariat, "secretariat", False),
+        ]
+        await conn.execute(
+            insert(users).values(
+                [
+                    {
+                        "user_id": user_id,
+                        "organisation_id": org,
+                        "role": role,
+                        "name": user_id,
+                        "email": f"{user_id}@example.org",
+                        "time_zone": "Asia/Tokyo",
+                        "digest_hour": 8,
+                        "contact": contact,
+                    }
+                    for user_id, org, role, contact in people
+                ]
+            )
+        )
+    programme = Programme(engine)
+    audited = await programme.certification("Kyushu Foils", lead_auditor=f"lead-{tag}")
+    await programme.deadline(audited, "report", date(2027, 3, 20), owner="audit-firm", owner_organisation_id=firm)
+    await programme.deadline(audited, "suspension-limit", date(2027, 3, 1), owner="secretariat")
+    async with engine.begin() as conn:  # 08:00 in Tokyo is 23:00 UTC the day before
+        assert await compose_digests(conn, datetime(2027, 3, 9, 23, tzinfo=UTC)) == 3
+    told = {user_id: await _digests(engine, user_id) for user_id, *_ in people}
+    for auditor in (f"lead-{tag}", f"contact-{tag}"):
+        [(_, subject, body)] = told[auditor]
+        assert subject == "Your certflow digest for 2027-03-10: 1 due within 30 days" and "report" in body
+    assert told[f"other-{tag}"] == []
+    [(_, subject, body)] = told[f"officer-{tag}"]
+    assert subject == "Your certflow digest for 2027-03-10: 1 overdue" and "suspension-limit" in body
+    await programme.remove()
