@@ -55,3 +55,14 @@ async def served(
     `serving` serves it, until the block ends."""
     async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=client_timeout, headers=headers) as client:
         yield client
+
+
+async def readiness_becomes(http: httpx.AsyncClient, status: int, within_seconds: float = 15) -> dict:
+    """The /readyz body once it answers `status`: processes that have just started (a
+    projector before its first heartbeat) make it so within a bound, not at once."""
+    async with asyncio.timeout(within_seconds):
+        while True:
+            response = await http.get("/readyz")
+            if response.status_code == status:
+                return dict(response.json())
+            await asyncio.sleep(0.2)

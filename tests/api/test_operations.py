@@ -16,7 +16,7 @@ from eventstore import EventStore, NewEvent
 from eventstore.store import log_head
 from projections.projector import Projector
 from projections.tables import checkpoints
-from tests.api.serving import served
+from tests.api.serving import readiness_becomes, served
 from workflows.tally import CommandTally
 
 
@@ -73,9 +73,8 @@ async def test_readyz_is_ready_when_database_temporal_and_projector_are(
 ) -> None:
     app = create_app(engine, temporal_ping=lambda: always(True), max_projector_lag_events=10**9)
     async with served(app) as http:
-        response = await http.get("/readyz")
-    assert response.status_code == 200
-    assert response.json() == {
+        ready = await readiness_becomes(http, 200)
+    assert ready == {
         "status": "ready",
         "checks": {"database": "ok", "temporal": "ok", "projector": "ok"},
         "failed": [],

@@ -21,7 +21,7 @@ from certflow.processes import TemporalLink, api_app, run_worker
 from certflow.settings import Settings
 from projections.heartbeats import PROJECTOR, ProcessKind, beat, process_heartbeats
 from projections.projector import Projector
-from tests.api.serving import served
+from tests.api.serving import readiness_becomes, served
 
 STALE_SECONDS = 2.0
 BOUND_SECONDS = 15
@@ -55,16 +55,6 @@ async def readiness_fails_only(http: httpx.AsyncClient, failed: list[str]) -> di
         while True:
             response = await http.get("/readyz")
             if response.status_code == 503 and response.json()["failed"] == failed:
-                return response.json()
-            await asyncio.sleep(0.2)
-
-
-async def readiness_becomes(http: httpx.AsyncClient, status: int) -> dict:
-    """The /readyz body once it answers `status`, within BOUND_SECONDS."""
-    async with asyncio.timeout(BOUND_SECONDS):
-        while True:
-            response = await http.get("/readyz")
-            if response.status_code == status:
                 return response.json()
             await asyncio.sleep(0.2)
 
